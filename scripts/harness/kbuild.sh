@@ -1,0 +1,63 @@
+#!/bin/bash
+# Configure and build one kernel.
+#
+#   kbuild.sh TREE FLAVOUR      TREE: src|base   FLAVOUR: run|check
+#
+# The .config is tinyconfig with scripts/harness/configs/common.config and
+# FLAVOUR.config merged on top (scripts/kconfig/merge_config.sh), plus the
+# `config` fragment of every selftest dir of ours for the check kernel.
+# Every option asked for must survive olddefconfig, or this fails.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+tree=$1 flavour=$2
+src=$BUILD/$tree
+obj=$BUILD/obj-$tree-$flavour
+cfgdir=$TOP/scripts/harness/configs
+frags=("$cfgdir/common.config" "$cfgdir/$flavour.config")
+if [ "$flavour" = check ]; then
+	for f in "$TOP"/tools/testing/selftests/revoke*/config; do
+		[ -f "$f" ] && frags+=("$f")
+	done
+fi
+
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/revoke-ccache}
+export CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1 CCACHE_SLOPPINESS=time_macros
+ccache -M 10G >/dev/null
+export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
+export KBUILD_BUILD_USER=revoke KBUILD_BUILD_HOST=build
+kmake() {
+	make -s -C "$src" O="$obj" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" \
+		-j"$(nproc)" "$@"
+}
+
+mkdir -p "$obj"
+cat "${frags[@]}" >"$obj/.fragments.new"
+if ! cmp -s "$obj/.fragments.new" "$obj/.fragments" || [ ! -f "$obj/.config" ] ||
+	[ "$src/.base-sha256" -nt "$obj/.config" ]; then
+	step "configuring $tree/$flavour kernel"
+	kmake tinyconfig >/dev/null
+	(cd "$obj" && KCONFIG_CONFIG=.config "$src/scripts/kconfig/merge_config.sh" \
+		-m -O "$obj" .config "${frags[@]}" >"$obj/.merge.log" 2>&1) ||
+		{ cat "$obj/.merge.log" >&2; die "merge_config.sh failed"; }
+	kmake olddefconfig
+	# Every option we asked for must have survived.
+	bad=0
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=n) opt=${line%%=*}; grep -q "^$opt=" "$obj/.config" &&
+			{ echo "config: $opt is set, wanted off" >&2; bad=1; } ;;
+		CONFIG_*) grep -qxF "$line" "$obj/.config" ||
+			{ echo "config: wanted $line, got: $(grep "^${line%%=*}=" "$obj/.config" ||
+				echo unset)" >&2; bad=1; } ;;
+		esac
+	done < <(grep -h '^CONFIG_' "${frags[@]}")
+	[ $bad -eq 0 ] || die "the $flavour config lost options (see above)"
+	mv "$obj/.fragments.new" "$obj/.fragments"
+fi
+step "building $tree/$flavour kernel in ${obj#$TOP/}"
+if ! kmake bzImage 2>"$obj/build.log.err"; then
+	tail -n 40 "$obj/build.log.err" >&2
+	die "the $tree/$flavour kernel does not build (full log: ${obj#$TOP/}/build.log.err)"
+fi
+grep -E 'warning:' "$obj/build.log.err" >&2 || true
