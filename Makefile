@@ -1,0 +1,84 @@
+# Generic revoke for Linux 6.12: build, boot and test.
+#
+#   make run          build the fast kernel and boot it (shell on a terminal,
+#                     otherwise a short demonstration)
+#   make check        debug kernel, KUnit, kselftests, expect tests, checkpatch;
+#                     ends with "N passed, N failed"
+#   make check BASE=1 the same test suites on the unpatched base
+#   make refresh      quilt refresh of the top patch applied in build/src
+#
+# See README.md.
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+H := $(TOP)/scripts/harness
+B := $(TOP)/build
+BASE ?= 0
+TIMEOUT ?= 900
+PY := /usr/bin/python3
+
+ifeq ($(BASE),1)
+TREE := base
+else
+TREE := src
+endif
+
+SELFTESTS := revoke-tty revoke-alsa
+
+.PHONY: all deps assemble kernel-run kernel-check selftests check run refresh \
+	checkpatch clean distclean help
+
+all: help
+
+help:
+	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
+
+deps:
+	@$(H)/deps.sh
+
+assemble: deps
+	@$(H)/assemble.sh $(TREE)
+
+kernel-run: assemble
+	@$(H)/kbuild.sh $(TREE) run
+
+kernel-check: assemble
+	@$(H)/kbuild.sh $(TREE) check
+
+# The tests are user space: always built from our tree (base + patches + ours).
+selftests: deps
+	@$(H)/assemble.sh src
+	@echo "==> building kselftests: $(SELFTESTS)"
+	@rm -rf $(B)/kselftest
+	@$(MAKE) -s -C $(B)/src/tools/testing/selftests TARGETS="$(SELFTESTS)" \
+		O=$(B)/kselftest-build install INSTALL_PATH=$(B)/kselftest >$(B)/kselftest-build.log 2>&1 || \
+		{ tail -n 30 $(B)/kselftest-build.log; echo "error: the kselftests do not build (build/kselftest-build.log)"; exit 1; }
+	@! grep -E 'warning:|error:' $(B)/kselftest-build.log || \
+		{ echo "error: the kselftests build with warnings"; exit 1; }
+
+checkpatch: deps
+	@$(H)/assemble.sh src
+	@$(H)/checkpatch.sh >$(B)/checkpatch.result
+
+check: kernel-check selftests $(if $(filter 1,$(BASE)),,checkpatch)
+	@echo "==> booting the $(TREE)/check kernel and running the tests (timeout $(TIMEOUT) s)"
+	@rc=0; $(PY) $(H)/qemu-run.py --kernel $(B)/obj-$(TREE)-check/arch/x86/boot/bzImage \
+		--run scripts/harness/guest/check.sh --results $(B)/results-$(TREE) \
+		--log $(B)/check-$(TREE).log --timeout $(TIMEOUT) --quiet || rc=$$?; \
+	echo "==> results (console log: build/check-$(TREE).log)"; \
+	$(PY) $(H)/report.py --log $(B)/check-$(TREE).log --results $(B)/results-$(TREE) \
+		--src $(B)/src --top $(TOP) --guest-rc $$rc --kunit \
+		$(if $(filter 1,$(BASE)),,--checkpatch $(B)/checkpatch.result)
+
+run: kernel-run selftests
+	@$(H)/run.sh $(B)/obj-$(TREE)-run/arch/x86/boot/bzImage
+
+refresh:
+	@cd $(B)/src && QUILT_PATCHES=patches quilt refresh -p ab --no-timestamps --no-index && \
+		$(H)/assemble.sh rehash
+
+clean:
+	rm -rf $(B)/obj-* $(B)/kselftest* $(B)/results-* $(B)/*.log
+
+distclean:
+	rm -rf $(B)
