@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Threads blocked in a tty method when the tty is hung up must return
+ * promptly, with the same results an old fd gives after the hangup:
+ * read() 0, write() EIO, poll() and epoll_wait() every event.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sys/epoll.h>
+#include "tty_common.h"
+#include "../kselftest_harness.h"
+
+enum op { OP_READ, OP_WRITE, OP_POLL, OP_EPOLL };
+
+struct blocked {
+	enum op op;
+	int fd;
+	int epfd;
+	long rc;
+	int err;
+	unsigned int events;
+	int entered;
+	int done;
+};
+
+static void *blocker(void *arg)
+{
+	struct blocked *b = arg;
+	struct pollfd p = { .fd = b->fd, .events = POLLIN };
+	struct epoll_event ev;
+	char c;
+
+	__atomic_store_n(&b->entered, 1, __ATOMIC_SEQ_CST);
+	errno = 0;
+	switch (b->op) {
+	case OP_READ:
+		b->rc = read(b->fd, &c, 1);
+		break;
+	case OP_WRITE:
+		b->rc = write(b->fd, "w", 1);
+		break;
+	case OP_POLL:
+		b->rc = poll(&p, 1, -1);
+		b->events = p.revents;
+		break;
+	case OP_EPOLL:
+		b->rc = epoll_wait(b->epfd, &ev, 1, -1);
+		b->events = ev.events;
+		break;
+	}
+	b->err = errno;
+	__atomic_store_n(&b->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+FIXTURE(blocked) {
+	int m, s, s2;
+	char name[64];
+};
+
+FIXTURE_VARIANT(blocked) {
+	enum op op;
+};
+
+FIXTURE_VARIANT_ADD(blocked, read) { .op = OP_READ };
+FIXTURE_VARIANT_ADD(blocked, write) { .op = OP_WRITE };
+FIXTURE_VARIANT_ADD(blocked, poll) { .op = OP_POLL };
+FIXTURE_VARIANT_ADD(blocked, epoll) { .op = OP_EPOLL };
+
+FIXTURE_SETUP(blocked)
+{
+	ASSERT_EQ(0, open_pty(&self->m, &self->s, self->name, sizeof(self->name)));
+	self->s2 = open(self->name, O_RDWR | O_NOCTTY);
+	ASSERT_LE(0, self->s2);
+}
+
+FIXTURE_TEARDOWN(blocked)
+{
+	close(self->s);
+	close(self->s2);
+	close(self->m);
+}
+
+/* Fill the slave's output until a write would block (the master reads nothing). */
+static int fill_output(int fd)
+{
+	char buf[4096];
+	int fl = fcntl(fd, F_GETFL);
+	long total = 0;
+
+	memset(buf, 'f', sizeof(buf));
+	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	for (;;) {
+		ssize_t n = write(fd, buf, sizeof(buf));
+
+		if (n < 0)
+			break;
+		total += n;
+		if (total > (64L << 20))
+			return -1;
+	}
+	fcntl(fd, F_SETFL, fl);
+	return errno == EAGAIN ? 0 : -1;
+}
+
+TEST_F_TIMEOUT(blocked, returns_at_hangup, 30)
+{
+	struct blocked b = { .op = variant->op, .fd = self->s };
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct termios t;
+	pthread_t th;
+	double end;
+
+	/* Raw mode, so nothing the tests write is echoed or cooked. */
+	ASSERT_EQ(0, tcgetattr(self->s, &t));
+	cfmakeraw(&t);
+	ASSERT_EQ(0, tcsetattr(self->s, TCSANOW, &t));
+	if (b.op == OP_WRITE)
+		ASSERT_EQ(0, fill_output(self->s));
+	if (b.op == OP_EPOLL) {
+		b.epfd = epoll_create1(0);
+		ASSERT_LE(0, b.epfd);
+		ev.data.fd = self->s;
+		ASSERT_EQ(0, epoll_ctl(b.epfd, EPOLL_CTL_ADD, self->s, &ev));
+	}
+	ASSERT_EQ(0, pthread_create(&th, NULL, blocker, &b));
+	while (!__atomic_load_n(&b.entered, __ATOMIC_SEQ_CST))
+		usleep(1000);
+	/* It really blocks. */
+	usleep(300000);
+	ASSERT_EQ(0, __atomic_load_n(&b.done, __ATOMIC_SEQ_CST))
+		TH_LOG("the call did not block");
+
+	ASSERT_EQ(0, ioctl(self->s2, TIOCVHANGUP));
+	end = now_s() + 5;
+	while (!__atomic_load_n(&b.done, __ATOMIC_SEQ_CST) && now_s() < end)
+		usleep(1000);
+	ASSERT_EQ(1, __atomic_load_n(&b.done, __ATOMIC_SEQ_CST))
+		TH_LOG("the blocked call did not return within 5 s of the hangup");
+	pthread_join(th, NULL);
+
+	switch (b.op) {
+	case OP_READ:
+		EXPECT_EQ(0, b.rc);
+		break;
+	case OP_WRITE:
+		EXPECT_EQ(-1, b.rc);
+		EXPECT_EQ(EIO, b.err);
+		break;
+	case OP_POLL:
+		EXPECT_EQ(1, b.rc);
+		EXPECT_EQ(POLLIN | POLLERR | POLLHUP, b.events);
+		break;
+	case OP_EPOLL:
+		EXPECT_EQ(1, b.rc);
+		EXPECT_EQ(EPOLLIN | EPOLLERR | EPOLLHUP, b.events);
+		close(b.epfd);
+		break;
+	}
+}
+
+TEST_HARNESS_MAIN
