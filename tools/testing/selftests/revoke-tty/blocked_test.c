@@ -81,26 +81,36 @@ FIXTURE_TEARDOWN(blocked)
 	close(self->m);
 }
 
-/* Fill the slave's output until a write would block (the master reads nothing). */
+/*
+ * Fill the slave's output until a write would block (the master reads
+ * nothing). A pty pushes written data to the other side's line discipline
+ * from a work item, which can make room again after the first EAGAIN, so
+ * let that settle and fill again until the output stays full.
+ */
 static int fill_output(int fd)
 {
 	char buf[4096];
 	int fl = fcntl(fd, F_GETFL);
 	long total = 0;
+	int full = 0;
 
 	memset(buf, 'f', sizeof(buf));
 	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-	for (;;) {
+	while (full < 3 && total <= (64L << 20)) {
 		ssize_t n = write(fd, buf, sizeof(buf));
 
-		if (n < 0)
+		if (n > 0) {
+			total += n;
+			full = 0;
+			continue;
+		}
+		if (n < 0 && errno != EAGAIN)
 			break;
-		total += n;
-		if (total > (64L << 20))
-			return -1;
+		full++;
+		usleep(100000);
 	}
 	fcntl(fd, F_SETFL, fl);
-	return errno == EAGAIN ? 0 : -1;
+	return full == 3 ? 0 : -1;
 }
 
 TEST_F_TIMEOUT(blocked, returns_at_hangup, 30)
