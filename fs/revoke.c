@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Revoking open files.
+ *
+ * An object that can go away under its open files (a tty that is hung up,
+ * a sound card that is unplugged) embeds a struct revokable. Each of its
+ * files gets a struct revoke at the end of ->open(). The VFS brackets every
+ * file method call with start_using()/stop_using(); revoke_it() stops new
+ * calls, kicks the sleeping ones, waits for the calls in flight and from
+ * then on sends every call on those files to the revoked operations.
+ *
+ * See Documentation/filesystems/revoke.rst.
+ */
+
+#include <linux/export.h>
+#include <linux/fs.h>
+#include <linux/lockdep.h>
+#include <linux/poll.h>
+#include <linux/revoke.h>
+#include <linux/slab.h>
+
+static void revokable_drained(struct percpu_ref *ref)
+{
+	struct revokable *r = container_of(ref, struct revokable, users);
+
+	complete(&r->drained);
+}
+
+/*
+ * Use the lockdep map like a recursive read lock around method calls and
+ * like a write lock around the wait in revoke_it(), so that revoking while
+ * holding a lock some method takes is reported instead of hanging.
+ */
+static inline void revoke_dep_read_acquire(struct revokable *r)
+{
+#ifdef CONFIG_LOCKDEP
+	lock_map_acquire_read(&r->dep_map);
+#endif
+}
+
+static inline void revoke_dep_release(struct revokable *r)
+{
+#ifdef CONFIG_LOCKDEP
+	lock_map_release(&r->dep_map);
+#endif
+}
+
+static inline void revoke_dep_acquire(struct revokable *r)
+{
+#ifdef CONFIG_LOCKDEP
+	lock_map_acquire(&r->dep_map);
+#endif
+}
+
+/**
+ * __revokable_init - set up a revokable object; use revokable_init()
+ * @r: the object's &struct revokable
+ * @ops: its &struct revokable_ops; @ops->revoked_fops must be set
+ * @name: lockdep name of the object
+ * @key: lockdep class of the object
+ *
+ * Return: 0, -EINVAL for missing @ops, or -ENOMEM.
+ */
+int __revokable_init(struct revokable *r, const struct revokable_ops *ops,
+		     const char *name, struct lock_class_key *key)
+{
+	int err;
+
+	if (WARN_ON(!ops || !ops->revoked_fops))
+		return -EINVAL;
+	err = percpu_ref_init(&r->users, revokable_drained,
+			      PERCPU_REF_ALLOW_REINIT, GFP_KERNEL);
+	if (err)
+		return err;
+	spin_lock_init(&r->lock);
+	INIT_LIST_HEAD(&r->files);
+	r->state = REVOKABLE_LIVE;
+	mutex_init(&r->revoke_mutex);
+	init_completion(&r->drained);
+	r->ops = ops;
+	r->revokes = 0;
+#ifdef CONFIG_LOCKDEP
+	lockdep_init_map(&r->dep_map, name, key, 0);
+#endif
+	return 0;
+}
+EXPORT_SYMBOL_GPL(__revokable_init);
+
+/**
+ * revokable_exit - tear down a revokable object
+ * @r: the object
+ *
+ * Called when the object is freed, after the ->release of its last file.
+ */
+void revokable_exit(struct revokable *r)
+{
+	WARN_ON_ONCE(!list_empty(&r->files));
+	percpu_ref_exit(&r->users);
+}
+EXPORT_SYMBOL_GPL(revokable_exit);
+
+/**
+ * make_revokable - attach an open file to a revokable object
+ * @file: the file being opened
+ * @r: the object behind it
+ *
+ * Called at the end of ->open(), once nothing that can fail is left: from
+ * here on a revoke_it() of @r may revoke @file at any moment, even before
+ * the open returns to user space. The object must stay alive until the
+ * ->release() of @file.
+ *
+ * Return: 0; -ENODEV if @r is being revoked or is dead, in which case the
+ * open must fail; -ENOMEM.
+ */
+int make_revokable(struct file *file, struct revokable *r)
+{
+	struct revoke *rev;
+
+	if (WARN_ON_ONCE(file->f_mode & FMODE_REVOKABLE) ||
+	    WARN_ON_ONCE(file->f_op == r->ops->revoked_fops))
+		return -EINVAL;
+	rev = kmalloc(sizeof(*rev), GFP_KERNEL);
+	if (!rev)
+		return -ENOMEM;
+	rev->r = r;
+	rev->revoked_fops = r->ops->revoked_fops;
+	rev->revoked = false;
+
+	spin_lock(&r->lock);
+	if (r->state != REVOKABLE_LIVE) {
+		spin_unlock(&r->lock);
+		kfree(rev);
+		return -ENODEV;
+	}
+	list_add(&rev->list, &r->files);
+	file->f_revoke = rev;
+	file->f_mode |= FMODE_REVOKABLE;
+	spin_unlock(&r->lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(make_revokable);
+
+/**
+ * __start_using - slow path of start_using() for revokable files
+ * @file: a file with %FMODE_REVOKABLE
+ *
+ * Return: @file->f_op with a use of the object counted, or the revoked
+ * operations with nothing counted.
+ */
+const struct file_operations *__start_using(struct file *file)
+{
+	struct revoke *rev = file->f_revoke;
+	struct revokable *r = rev->r;
+
+	if (unlikely(READ_ONCE(rev->revoked)))
+		return rev->revoked_fops;
+	if (unlikely(!percpu_ref_tryget_live(&r->users)))
+		return rev->revoked_fops;
+	/*
+	 * A revoke that completed re-armed the counter; the file was marked
+	 * before it was killed. Pairs with the release store that switches
+	 * the counter back to per-CPU mode in percpu_ref_reinit().
+	 */
+	smp_rmb();
+	if (unlikely(READ_ONCE(rev->revoked))) {
+		percpu_ref_put(&r->users);
+		return rev->revoked_fops;
+	}
+	revoke_dep_read_acquire(r);
+	return file->f_op;
+}
+EXPORT_SYMBOL_GPL(__start_using);
+
+/**
+ * __stop_using - slow path of stop_using() for revokable files
+ * @file: a file with %FMODE_REVOKABLE
+ * @fop: what start_using() returned
+ */
+void __stop_using(struct file *file, const struct file_operations *fop)
+{
+	struct revokable *r = file->f_revoke->r;
+
+	if (fop != file->f_op)
+		return;
+	revoke_dep_release(r);
+	percpu_ref_put(&r->users);
+}
+EXPORT_SYMBOL_GPL(__stop_using);
+
+static void __revoke(struct revokable *r, bool kill, bool self)
+{
+	struct revoke *rev, *tmp;
+
+	might_sleep();
+	if (self) {
+		/* Our own call must not hold up the wait below. */
+		revoke_dep_release(r);
+		percpu_ref_put(&r->users);
+	}
+
+	mutex_lock(&r->revoke_mutex);
+	spin_lock(&r->lock);
+	if (r->state == REVOKABLE_DEAD) {
+		spin_unlock(&r->lock);
+		goto out;
+	}
+	/* 1. No new caller: mark the files, then kill the counter. */
+	WRITE_ONCE(r->state, REVOKABLE_REVOKING);
+	list_for_each_entry(rev, &r->files, list)
+		WRITE_ONCE(rev->revoked, true);
+	spin_unlock(&r->lock);
+
+	reinit_completion(&r->drained);
+	percpu_ref_kill(&r->users);
+
+	/* 2. End every indefinite wait of the callers in flight. */
+	if (r->ops->kick)
+		r->ops->kick(r);
+
+	/* 3. Wait until they have all left. */
+	revoke_dep_acquire(r);
+	wait_for_completion(&r->drained);
+	revoke_dep_release(r);
+
+	/*
+	 * 4. The files are revoked: they keep their struct revoke until
+	 * their ->release, but are no longer the object's.
+	 */
+	spin_lock(&r->lock);
+	list_for_each_entry_safe(rev, tmp, &r->files, list)
+		list_del_init(&rev->list);
+	r->revokes++;
+	spin_unlock(&r->lock);
+
+	percpu_ref_reinit(&r->users);
+	spin_lock(&r->lock);
+	WRITE_ONCE(r->state, kill ? REVOKABLE_DEAD : REVOKABLE_LIVE);
+	spin_unlock(&r->lock);
+out:
+	/*
+	 * Count our call again before another revoke can start, so that its
+	 * wait sees it.
+	 */
+	if (self)
+		percpu_ref_get(&r->users);
+	mutex_unlock(&r->revoke_mutex);
+	if (self)
+		revoke_dep_read_acquire(r);
+}
+
+/**
+ * revoke_it - revoke every open file of an object
+ * @r: the object
+ *
+ * Stops new method calls on the files of @r, calls the kick, waits until
+ * every call in flight has left and makes the files revoked: from then on
+ * every method call on them goes to the revoked operations. When it returns
+ * no method of the old operations runs on those files any more, and the
+ * object accepts new files again (a hung-up tty can be opened again).
+ * Each file still gets its ->release, once, at its last close.
+ *
+ * Must not be called from a method of one of @r's files (use revoke_self())
+ * or with a lock held that any method of them may take.
+ *
+ * Context: process context, may sleep.
+ */
+void revoke_it(struct revokable *r)
+{
+	__revoke(r, false, false);
+}
+EXPORT_SYMBOL_GPL(revoke_it);
+
+/**
+ * revokable_kill - revoke every open file of an object, for good
+ * @r: the object
+ *
+ * Like revoke_it(), but the object stays dead: make_revokable() fails for
+ * it from now on. For objects that go away (an unplugged device).
+ *
+ * Context: process context, may sleep.
+ */
+void revokable_kill(struct revokable *r)
+{
+	__revoke(r, true, false);
+}
+EXPORT_SYMBOL_GPL(revokable_kill);
+
+/**
+ * revoke_self - revoke the object of a file from one of its own methods
+ * @file: the file whose method is running in the caller
+ *
+ * revoke_it() of @file's object for a method of @file that was entered
+ * through start_using() and has not been revoked under it: the caller's own
+ * use does not hold up the wait. Several threads may do this at once.
+ * When it returns, other callers are out, but the caller is still inside
+ * its method: it must not touch what the revoke was meant to cut off.
+ *
+ * Context: process context, inside a method of @file, may sleep.
+ */
+void revoke_self(struct file *file)
+{
+	if (WARN_ON_ONCE(!(file->f_mode & FMODE_REVOKABLE)))
+		return;
+	__revoke(file->f_revoke->r, false, true);
+}
+EXPORT_SYMBOL_GPL(revoke_self);
+
+/**
+ * revoke_file_release - detach a file from its object at its last close
+ * @file: a file with %FMODE_REVOKABLE
+ *
+ * Called by __fput() before ->release().
+ */
+void revoke_file_release(struct file *file)
+{
+	struct revoke *rev = file->f_revoke;
+	struct revokable *r = rev->r;
+
+	spin_lock(&r->lock);
+	list_del_init(&rev->list);
+	spin_unlock(&r->lock);
+	file->f_revoke = NULL;
+	file->f_mode &= ~FMODE_REVOKABLE;
+	kfree(rev);
+}
+
+static ssize_t revoked_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	return -ENODEV;
+}
+
+static ssize_t revoked_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	return -ENODEV;
+}
+
+static __poll_t revoked_poll(struct file *file, struct poll_table_struct *wait)
+{
+	return EPOLLERR | EPOLLHUP;
+}
+
+static long revoked_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	return -ENODEV;
+}
+
+static int revoked_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return -ENODEV;
+}
+
+static loff_t revoked_llseek(struct file *file, loff_t offset, int whence)
+{
+	return -ENODEV;
+}
+
+static int revoked_fsync(struct file *file, loff_t start, loff_t end,
+			 int datasync)
+{
+	return -ENODEV;
+}
+
+static int revoked_fasync(int fd, struct file *file, int on)
+{
+	return -ENODEV;
+}
+
+static ssize_t revoked_splice_read(struct file *in, loff_t *ppos,
+				   struct pipe_inode_info *pipe, size_t len,
+				   unsigned int flags)
+{
+	return -ENODEV;
+}
+
+static ssize_t revoked_splice_write(struct pipe_inode_info *pipe,
+				    struct file *out, loff_t *ppos, size_t len,
+				    unsigned int flags)
+{
+	return -ENODEV;
+}
+
+/*
+ * The generic revoked operations: every method fails with ENODEV, poll
+ * reports an error and a hangup.
+ */
+const struct file_operations revoked_file_operations = {
+	.llseek		= revoked_llseek,
+	.read_iter	= revoked_read_iter,
+	.write_iter	= revoked_write_iter,
+	.poll		= revoked_poll,
+	.unlocked_ioctl	= revoked_ioctl,
+	.compat_ioctl	= revoked_ioctl,
+	.mmap		= revoked_mmap,
+	.fsync		= revoked_fsync,
+	.fasync		= revoked_fasync,
+	.splice_read	= revoked_splice_read,
+	.splice_write	= revoked_splice_write,
+};
+EXPORT_SYMBOL_GPL(revoked_file_operations);
+
+#ifdef CONFIG_REVOKE_KUNIT_TEST
+#include "tests/revoke_kunit.c"
+#endif
