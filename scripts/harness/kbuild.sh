@@ -41,9 +41,19 @@ if ! cmp -s "$obj/.fragments.new" "$obj/.fragments" || [ ! -f "$obj/.config" ] |
 		-m -O "$obj" .config "${frags[@]}" >"$obj/.merge.log" 2>&1) ||
 		{ cat "$obj/.merge.log" >&2; die "merge_config.sh failed"; }
 	kmake olddefconfig
-	# Every option we asked for must have survived.
+	# Every option we asked for must have survived. On the unpatched
+	# base, options that only the series adds do not exist: skip those.
+	known=
+	if [ "$tree" = base ]; then
+		known=$(find "$src" -name 'Kconfig*' -exec sed -nE \
+			's/^[[:space:]]*(menu)?config[[:space:]]+([A-Za-z0-9_]+).*/CONFIG_\2/p' {} + | sort -u)
+	fi
 	bad=0
 	while IFS= read -r line; do
+		if [ -n "$known" ] && ! grep -qxF "${line%%=*}" <<<"$known"; then
+			echo "config: ${line%%=*} is not in the base tree, skipped"
+			continue
+		fi
 		case $line in
 		CONFIG_*=n) opt=${line%%=*}; grep -q "^$opt=" "$obj/.config" &&
 			{ echo "config: $opt is set, wanted off" >&2; bad=1; } ;;
