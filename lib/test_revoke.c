@@ -1,0 +1,798 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test driver for the revoke of open files (fs/revoke.c).
+ *
+ * /dev/test_revoke gives revokable files on a "current object": a
+ * kref-counted object with a ring buffer that blocking readers and writers
+ * wait on. Every method counts itself in and out of the object and reports
+ * a violation when it runs on a file whose revoke has completed.
+ *
+ * /dev/test_revoke_ctl revokes the current object in one of two styles:
+ * hangup (revoke_it(); the object stays current and can be opened again,
+ * with a fresh ring buffer) or unplug (a fresh object becomes current, then
+ * revokable_kill() of the old one). Either way the ring buffer the revoked
+ * files used is freed as soon as the revoke returns, so a method that still
+ * runs on one of them is a use-after-free KASAN reports.
+ *
+ * The tests are in tools/testing/selftests/revoke/.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/ioctl.h>
+#include <linux/kref.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/poll.h>
+#include <linux/revoke.h>
+#include <linux/signal.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/uaccess.h>
+#include <linux/uio.h>
+#include <linux/wait.h>
+
+/*
+ * The ioctls. tools/testing/selftests/revoke/test_revoke.h mirrors them:
+ * change both together.
+ */
+
+/* Stay in the method for *arg milliseconds, deaf to signals and revoke. */
+#define TRV_IOC_HOLD		_IOW('R', 1, u32)
+/* Sleep until a revoke kicks the object: -EIO then. */
+#define TRV_IOC_SLEEP		_IO('R', 2)
+/* revoke_self() from inside the method; returns 0. */
+#define TRV_IOC_SELF_REVOKE	_IO('R', 3)
+/* The id of the file's object (ids count up from 1). */
+#define TRV_IOC_OBJ_ID		_IOR('R', 4, u32)
+
+/*
+ * On /dev/test_revoke_ctl. REVOKE and REPLACE return how many threads were
+ * inside methods of the object when the revoke returned.
+ */
+#define TRV_CTL_REVOKE		_IO('R', 16)
+#define TRV_CTL_REPLACE		_IO('R', 17)
+#define TRV_CTL_STATS		_IOR('R', 18, struct trv_stats)
+
+struct trv_stats {
+	u32 obj_id;
+	u32 opens;
+	u32 releases;
+	u32 in_method;
+	u32 revokes;
+	u32 violations;
+	u64 total_opens;
+	u64 total_releases;
+};
+
+#define TRV_BUF_SIZE		4096
+#define TRV_HOLD_MAX_MS		10000
+
+/* The data a session of the object passes between its files. */
+struct trv_ring {
+	size_t head;
+	size_t len;
+	u8 data[TRV_BUF_SIZE];
+};
+
+/**
+ * struct trv_obj - what the files of /dev/test_revoke are revoked from
+ * @kref: held by each file and, while the object is current, by the driver
+ * @r: the revokable
+ * @id: counts up from 1
+ * @lock: protects the contents of the rings
+ * @open_lock: protects @ring, @spare and @retired; held by open() from
+ *	reading @ring until make_revokable() returned, and by the kick
+ * @ring: the ring the files opened now use (%NULL once the object is killed)
+ * @spare: a ring the next kick makes @ring, for a hangup-style revoke
+ * @retired: the ring the kick replaced; freed once the revoke returned
+ * @read_wq: readers wait here for data
+ * @write_wq: writers wait here for room
+ * @hold_wq: TRV_IOC_SLEEP waits here
+ * @fasync: the files with O_ASYNC
+ * @in_method: threads inside methods of the object's files
+ * @opens: successful opens of the object
+ * @releases: releases of the object's files
+ * @revokes: revokes of the object that returned
+ * @fsyncs: calls of ->fsync
+ * @revoked_done: killed, and revokable_kill() returned
+ */
+struct trv_obj {
+	struct kref kref;
+	struct revokable r;
+	unsigned int id;
+	struct mutex lock;		/* the contents of the rings */
+	struct mutex open_lock;		/* ring, spare, retired */
+	struct trv_ring *ring;
+	struct trv_ring *spare;
+	struct trv_ring *retired;
+	wait_queue_head_t read_wq;
+	wait_queue_head_t write_wq;
+	wait_queue_head_t hold_wq;
+	struct fasync_struct *fasync;
+	atomic_t in_method;
+	atomic_t opens;
+	atomic_t releases;
+	atomic_t revokes;
+	atomic_t fsyncs;
+	bool revoked_done;
+};
+
+/**
+ * struct trv_file - file->private_data of /dev/test_revoke
+ * @obj: the object, referenced until ->release
+ * @file: the file
+ * @ring: the ring of the object's session the file was opened in; freed
+ *	when the file is revoked, so only a method that should not run any
+ *	more can touch it afterwards
+ */
+struct trv_file {
+	struct trv_obj *obj;
+	struct file *file;
+	struct trv_ring *ring;
+};
+
+/* Serialises the ctl operations; an unplug drops it once trv_cur moved on. */
+static DEFINE_MUTEX(trv_ctl_mutex);
+/* Protects trv_cur; it is only changed under trv_ctl_mutex too. */
+static DEFINE_SPINLOCK(trv_cur_lock);
+static struct trv_obj *trv_cur;
+
+static atomic_t trv_next_id = ATOMIC_INIT(0);
+static atomic_t trv_violations = ATOMIC_INIT(0);
+static atomic64_t trv_total_opens = ATOMIC64_INIT(0);
+static atomic64_t trv_total_releases = ATOMIC64_INIT(0);
+
+static struct trv_ring *trv_ring_alloc(void)
+{
+	struct trv_ring *ring = kmalloc(sizeof(*ring), GFP_KERNEL);
+
+	if (ring) {
+		ring->head = 0;
+		ring->len = 0;
+	}
+	return ring;
+}
+
+static void trv_kick(struct revokable *r)
+{
+	struct trv_obj *obj = container_of(r, struct trv_obj, r);
+
+	/*
+	 * No file can be made revokable from here until the revoke is over:
+	 * the files opened after it get the spare ring, the files revoked now
+	 * keep the old one, which the revoker frees when the revoke returned.
+	 */
+	mutex_lock(&obj->open_lock);
+	if (obj->spare) {
+		obj->retired = obj->ring;
+		obj->ring = obj->spare;
+		obj->spare = NULL;
+	}
+	mutex_unlock(&obj->open_lock);
+
+	wake_up_all(&obj->read_wq);
+	wake_up_all(&obj->write_wq);
+	wake_up_all(&obj->hold_wq);
+}
+
+static const struct revokable_ops trv_revokable_ops = {
+	.kick		= trv_kick,
+	.revoked_fops	= &revoked_file_operations,
+};
+
+static struct trv_obj *trv_obj_create(void)
+{
+	struct trv_obj *obj;
+	int ret;
+
+	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+	if (!obj)
+		return ERR_PTR(-ENOMEM);
+	obj->ring = trv_ring_alloc();
+	if (!obj->ring) {
+		ret = -ENOMEM;
+		goto free_obj;
+	}
+	ret = revokable_init(&obj->r, &trv_revokable_ops);
+	if (ret)
+		goto free_ring;
+	kref_init(&obj->kref);
+	mutex_init(&obj->lock);
+	mutex_init(&obj->open_lock);
+	init_waitqueue_head(&obj->read_wq);
+	init_waitqueue_head(&obj->write_wq);
+	init_waitqueue_head(&obj->hold_wq);
+	obj->id = atomic_inc_return(&trv_next_id);
+	return obj;
+
+free_ring:
+	kfree(obj->ring);
+free_obj:
+	kfree(obj);
+	return ERR_PTR(ret);
+}
+
+static void trv_obj_release(struct kref *kref)
+{
+	struct trv_obj *obj = container_of(kref, struct trv_obj, kref);
+
+	revokable_exit(&obj->r);
+	kfree(obj->ring);
+	kfree(obj->spare);
+	kfree(obj->retired);
+	kfree(obj);
+}
+
+static void trv_obj_put(struct trv_obj *obj)
+{
+	kref_put(&obj->kref, trv_obj_release);
+}
+
+static struct trv_obj *trv_get_current(void)
+{
+	struct trv_obj *obj;
+
+	spin_lock(&trv_cur_lock);
+	obj = trv_cur;
+	kref_get(&obj->kref);
+	spin_unlock(&trv_cur_lock);
+	return obj;
+}
+
+/*
+ * A method must not run on a file once the revoke that cut it off has
+ * returned. While we are inside a method, a revoke of our file cannot
+ * return (it waits for us), so seeing our file revoked with no revoke in
+ * progress means the revoke returned before this method entered or while
+ * it was still running: a violation. A killed object stays "in progress"
+ * (dead), which ->revoked_done covers.
+ */
+static void trv_check(struct trv_file *tf, const char *what)
+{
+	struct trv_obj *obj = tf->obj;
+
+	if (READ_ONCE(obj->revoked_done) ||
+	    (file_revoked(tf->file) && !revoke_in_progress(&obj->r))) {
+		atomic_inc(&trv_violations);
+		pr_err_once("%s ran on a file of object %u after its revoke returned\n",
+			    what, obj->id);
+	}
+}
+
+static void trv_enter(struct trv_file *tf, const char *what)
+{
+	atomic_inc(&tf->obj->in_method);
+	trv_check(tf, what);
+}
+
+static void trv_leave(struct trv_file *tf, const char *what)
+{
+	trv_check(tf, what);
+	atomic_dec(&tf->obj->in_method);
+}
+
+static bool trv_nowait(struct kiocb *iocb)
+{
+	return (iocb->ki_filp->f_flags & O_NONBLOCK) ||
+		(iocb->ki_flags & IOCB_NOWAIT);
+}
+
+static ssize_t trv_do_read(struct trv_file *tf, struct iov_iter *to,
+			   bool nowait)
+{
+	struct trv_obj *obj = tf->obj;
+	struct trv_ring *ring = tf->ring;
+	size_t want = iov_iter_count(to);
+	size_t done = 0;
+	int ret;
+
+	if (!want)
+		return 0;
+	for (;;) {
+		mutex_lock(&obj->lock);
+		if (ring->len)
+			break;
+		mutex_unlock(&obj->lock);
+		if (revoke_in_progress(&obj->r))
+			return -EIO;
+		if (nowait)
+			return -EAGAIN;
+		ret = wait_event_interruptible(obj->read_wq,
+					       READ_ONCE(ring->len) ||
+					       revoke_in_progress(&obj->r));
+		if (ret)
+			return ret;
+	}
+	while (ring->len && done < want) {
+		size_t contig = TRV_BUF_SIZE - ring->head;
+		size_t chunk = min3(ring->len, contig, want - done);
+		size_t n = copy_to_iter(ring->data + ring->head, chunk, to);
+
+		ring->head = (ring->head + n) % TRV_BUF_SIZE;
+		WRITE_ONCE(ring->len, ring->len - n);
+		done += n;
+		if (n < chunk)
+			break;
+	}
+	mutex_unlock(&obj->lock);
+	if (!done)
+		return -EFAULT;
+	wake_up_interruptible_poll(&obj->write_wq, EPOLLOUT | EPOLLWRNORM);
+	return done;
+}
+
+static ssize_t trv_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct trv_file *tf = iocb->ki_filp->private_data;
+	ssize_t ret;
+
+	trv_enter(tf, "read_iter");
+	ret = trv_do_read(tf, to, trv_nowait(iocb));
+	trv_leave(tf, "read_iter");
+	return ret;
+}
+
+static ssize_t trv_do_write(struct trv_file *tf, struct iov_iter *from,
+			    bool nowait)
+{
+	struct trv_obj *obj = tf->obj;
+	struct trv_ring *ring = tf->ring;
+	size_t want = iov_iter_count(from);
+	size_t done = 0;
+	int ret;
+
+	if (!want)
+		return 0;
+	for (;;) {
+		mutex_lock(&obj->lock);
+		if (ring->len < TRV_BUF_SIZE)
+			break;
+		mutex_unlock(&obj->lock);
+		if (revoke_in_progress(&obj->r))
+			return -EIO;
+		if (nowait)
+			return -EAGAIN;
+		ret = wait_event_interruptible(obj->write_wq,
+					       READ_ONCE(ring->len) < TRV_BUF_SIZE ||
+					       revoke_in_progress(&obj->r));
+		if (ret)
+			return ret;
+	}
+	while (ring->len < TRV_BUF_SIZE && done < want) {
+		size_t tail = (ring->head + ring->len) % TRV_BUF_SIZE;
+		size_t room = TRV_BUF_SIZE - ring->len;
+		size_t contig = TRV_BUF_SIZE - tail;
+		size_t chunk = min3(room, contig, want - done);
+		size_t n = copy_from_iter(ring->data + tail, chunk, from);
+
+		WRITE_ONCE(ring->len, ring->len + n);
+		done += n;
+		if (n < chunk)
+			break;
+	}
+	mutex_unlock(&obj->lock);
+	if (!done)
+		return -EFAULT;
+	wake_up_interruptible_poll(&obj->read_wq, EPOLLIN | EPOLLRDNORM);
+	kill_fasync(&obj->fasync, SIGIO, POLL_IN);
+	return done;
+}
+
+static ssize_t trv_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct trv_file *tf = iocb->ki_filp->private_data;
+	ssize_t ret;
+
+	trv_enter(tf, "write_iter");
+	ret = trv_do_write(tf, from, trv_nowait(iocb));
+	trv_leave(tf, "write_iter");
+	return ret;
+}
+
+static __poll_t trv_poll(struct file *file, poll_table *wait)
+{
+	struct trv_file *tf = file->private_data;
+	struct trv_obj *obj = tf->obj;
+	__poll_t mask = 0;
+	size_t len;
+
+	trv_enter(tf, "poll");
+	poll_wait(file, &obj->read_wq, wait);
+	poll_wait(file, &obj->write_wq, wait);
+	if (revoke_in_progress(&obj->r)) {
+		/* What the revoked operations will say. */
+		mask = EPOLLERR | EPOLLHUP;
+	} else {
+		len = READ_ONCE(tf->ring->len);
+		if (len)
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (len < TRV_BUF_SIZE)
+			mask |= EPOLLOUT | EPOLLWRNORM;
+	}
+	trv_leave(tf, "poll");
+	return mask;
+}
+
+static long trv_hold(u32 __user *argp)
+{
+	u32 ms;
+
+	if (get_user(ms, argp))
+		return -EFAULT;
+	if (ms > TRV_HOLD_MAX_MS)
+		return -EINVAL;
+	/* A caller in flight that a revoke has to wait for. */
+	if (ms)
+		msleep(ms);
+	return 0;
+}
+
+static long trv_sleep(struct trv_obj *obj)
+{
+	int ret;
+
+	ret = wait_event_interruptible(obj->hold_wq,
+				       revoke_in_progress(&obj->r));
+	return ret ? ret : -EIO;
+}
+
+static long trv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct trv_file *tf = file->private_data;
+	struct trv_obj *obj = tf->obj;
+	void __user *argp = (void __user *)arg;
+	long ret;
+
+	trv_enter(tf, "ioctl");
+	switch (cmd) {
+	case TRV_IOC_HOLD:
+		ret = trv_hold(argp);
+		break;
+	case TRV_IOC_SLEEP:
+		ret = trv_sleep(obj);
+		break;
+	case TRV_IOC_SELF_REVOKE:
+		/*
+		 * revoke_self() returns with the caller still inside this
+		 * method while the revoke is complete for everybody else:
+		 * stop counting the caller first. From here on it must not
+		 * touch the ring, only the object its file pins.
+		 */
+		trv_leave(tf, "ioctl");
+		revoke_self(file);
+		atomic_inc(&obj->revokes);
+		return 0;
+	case TRV_IOC_OBJ_ID:
+		ret = put_user(obj->id, (u32 __user *)argp);
+		break;
+	default:
+		ret = -ENOTTY;
+		break;
+	}
+	trv_leave(tf, "ioctl");
+	return ret;
+}
+
+static loff_t trv_llseek(struct file *file, loff_t offset, int whence)
+{
+	struct trv_file *tf = file->private_data;
+	loff_t ret;
+
+	trv_enter(tf, "llseek");
+	ret = fixed_size_llseek(file, offset, whence, TRV_BUF_SIZE);
+	trv_leave(tf, "llseek");
+	return ret;
+}
+
+static int trv_fsync(struct file *file, loff_t start, loff_t end, int datasync)
+{
+	struct trv_file *tf = file->private_data;
+
+	trv_enter(tf, "fsync");
+	atomic_inc(&tf->obj->fsyncs);
+	trv_leave(tf, "fsync");
+	return 0;
+}
+
+static int trv_fasync(int fd, struct file *file, int on)
+{
+	struct trv_file *tf = file->private_data;
+	int ret;
+
+	/*
+	 * The last close tears down what the file set up, with its own
+	 * operations, whether it was revoked or not: like ->release, that
+	 * call is not a method call a revoke cuts off.
+	 */
+	if (fd == -1 && !on)
+		return fasync_helper(fd, file, on, &tf->obj->fasync);
+
+	trv_enter(tf, "fasync");
+	ret = fasync_helper(fd, file, on, &tf->obj->fasync);
+	trv_leave(tf, "fasync");
+	return ret;
+}
+
+static int trv_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct trv_file *tf = file->private_data;
+
+	trv_enter(tf, "mmap");
+	/*
+	 * Room for the mapping styles of the mappings work (design.md,
+	 * section 4): mapping the ring, pages inserted at ->mmap time or at
+	 * fault time, a dummy page after revoke. Until then there is nothing
+	 * to map. Note ->mmap runs under mmap_lock, and the read and write
+	 * paths may fault with obj->lock held: never take obj->lock here.
+	 */
+	trv_leave(tf, "mmap");
+	return -ENODEV;
+}
+
+static void trv_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct trv_file *tf = file->private_data;
+
+	trv_enter(tf, "show_fdinfo");
+	seq_printf(m, "test_revoke_obj:\t%u\n", tf->obj->id);
+	trv_leave(tf, "show_fdinfo");
+}
+
+static int trv_open(struct inode *inode, struct file *file)
+{
+	struct trv_file *tf;
+	struct trv_obj *obj;
+	int ret;
+
+	tf = kzalloc(sizeof(*tf), GFP_KERNEL);
+	if (!tf)
+		return -ENOMEM;
+	obj = trv_get_current();
+	tf->obj = obj;
+	tf->file = file;
+	file->private_data = tf;
+	/* read_iter and write_iter honour IOCB_NOWAIT. */
+	file->f_mode |= FMODE_NOWAIT;
+
+	/*
+	 * The last step: from here on a revoke may cut the file off at any
+	 * moment. open_lock keeps the kick from switching rings between
+	 * picking the ring and attaching the file.
+	 */
+	mutex_lock(&obj->open_lock);
+	tf->ring = obj->ring;
+	ret = make_revokable(file, &obj->r);
+	mutex_unlock(&obj->open_lock);
+	if (ret) {
+		file->private_data = NULL;
+		kfree(tf);
+		trv_obj_put(obj);
+		return ret;
+	}
+	atomic_inc(&obj->opens);
+	atomic64_inc(&trv_total_opens);
+	return 0;
+}
+
+/* Not a method a revoke waits for: it runs once per file, revoked or not. */
+static int trv_release(struct inode *inode, struct file *file)
+{
+	struct trv_file *tf = file->private_data;
+	struct trv_obj *obj = tf->obj;
+
+	/* Harmless if the close-time ->fasync already removed it. */
+	fasync_helper(-1, file, 0, &obj->fasync);
+	atomic_inc(&obj->releases);
+	atomic64_inc(&trv_total_releases);
+	kfree(tf);
+	trv_obj_put(obj);
+	return 0;
+}
+
+static const struct file_operations trv_fops = {
+	.owner		= THIS_MODULE,
+	.open		= trv_open,
+	.release	= trv_release,
+	.llseek		= trv_llseek,
+	.read_iter	= trv_read_iter,
+	.write_iter	= trv_write_iter,
+	.splice_read	= copy_splice_read,
+	.splice_write	= iter_file_splice_write,
+	.poll		= trv_poll,
+	.unlocked_ioctl	= trv_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.mmap		= trv_mmap,
+	.fsync		= trv_fsync,
+	.fasync		= trv_fasync,
+	.show_fdinfo	= trv_show_fdinfo,
+};
+
+static struct miscdevice trv_misc = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "test_revoke",
+	.fops	= &trv_fops,
+	.mode	= 0600,
+};
+
+/*
+ * Hangup style: revoke every file of the current object, which stays
+ * current. The files opened from the kick on use a fresh ring; the ring of
+ * the revoked files is freed once the revoke returned.
+ */
+static long trv_ctl_revoke(void)
+{
+	struct trv_ring *spare, *retired;
+	struct trv_obj *obj;
+	long in_method;
+
+	spare = trv_ring_alloc();
+	if (!spare)
+		return -ENOMEM;
+
+	mutex_lock(&trv_ctl_mutex);
+	obj = trv_cur;
+	mutex_lock(&obj->open_lock);
+	obj->spare = spare;
+	mutex_unlock(&obj->open_lock);
+
+	/* Nothing a method takes may be held here: obj->lock is not. */
+	revoke_it(&obj->r);
+	in_method = atomic_read(&obj->in_method);
+	atomic_inc(&obj->revokes);
+
+	/*
+	 * The kick of this revoke, or of a revoke_self() that took the
+	 * spare before us, retired the old ring; either revoke is over.
+	 */
+	mutex_lock(&obj->open_lock);
+	retired = obj->retired;
+	obj->retired = NULL;
+	spare = obj->spare;
+	obj->spare = NULL;
+	mutex_unlock(&obj->open_lock);
+	kfree(retired);
+	kfree(spare);
+	mutex_unlock(&trv_ctl_mutex);
+	return in_method;
+}
+
+/*
+ * Unplug style: a fresh object becomes current, the old one is killed, so
+ * no open can attach to it any more, and loses its ring at once.
+ */
+static long trv_ctl_replace(void)
+{
+	struct trv_ring *ring, *spare, *retired;
+	struct trv_obj *old, *new;
+	long in_method;
+
+	mutex_lock(&trv_ctl_mutex);
+	new = trv_obj_create();
+	if (IS_ERR(new)) {
+		mutex_unlock(&trv_ctl_mutex);
+		return PTR_ERR(new);
+	}
+	spin_lock(&trv_cur_lock);
+	old = trv_cur;
+	trv_cur = new;
+	spin_unlock(&trv_cur_lock);
+	/* The old object is ours alone now: kill it while others go on. */
+	mutex_unlock(&trv_ctl_mutex);
+
+	revokable_kill(&old->r);
+	in_method = atomic_read(&old->in_method);
+	WRITE_ONCE(old->revoked_done, true);
+	atomic_inc(&old->revokes);
+
+	mutex_lock(&old->open_lock);
+	ring = old->ring;
+	old->ring = NULL;
+	spare = old->spare;
+	old->spare = NULL;
+	retired = old->retired;
+	old->retired = NULL;
+	mutex_unlock(&old->open_lock);
+	kfree(ring);
+	kfree(spare);
+	kfree(retired);
+
+	/* The files keep the object until their ->release. */
+	trv_obj_put(old);
+	return in_method;
+}
+
+static long trv_ctl_stats(struct trv_stats __user *argp)
+{
+	struct trv_stats st = {};
+	struct trv_obj *obj;
+
+	obj = trv_get_current();
+	st.obj_id = obj->id;
+	st.opens = atomic_read(&obj->opens);
+	st.releases = atomic_read(&obj->releases);
+	st.in_method = atomic_read(&obj->in_method);
+	st.revokes = atomic_read(&obj->revokes);
+	trv_obj_put(obj);
+	st.violations = atomic_read(&trv_violations);
+	st.total_opens = atomic64_read(&trv_total_opens);
+	st.total_releases = atomic64_read(&trv_total_releases);
+	return copy_to_user(argp, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static long trv_ctl_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	switch (cmd) {
+	case TRV_CTL_REVOKE:
+		return trv_ctl_revoke();
+	case TRV_CTL_REPLACE:
+		return trv_ctl_replace();
+	case TRV_CTL_STATS:
+		return trv_ctl_stats((struct trv_stats __user *)arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations trv_ctl_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= trv_ctl_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice trv_ctl_misc = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "test_revoke_ctl",
+	.fops	= &trv_ctl_fops,
+	.mode	= 0600,
+};
+
+static int __init test_revoke_init(void)
+{
+	struct trv_obj *obj;
+	int ret;
+
+	obj = trv_obj_create();
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	trv_cur = obj;
+
+	ret = misc_register(&trv_misc);
+	if (ret)
+		goto put;
+	ret = misc_register(&trv_ctl_misc);
+	if (ret)
+		goto deregister;
+	return 0;
+
+deregister:
+	misc_deregister(&trv_misc);
+put:
+	trv_cur = NULL;
+	trv_obj_put(obj);
+	return ret;
+}
+
+static void __exit test_revoke_exit(void)
+{
+	/* Open files pin the module: nothing uses an object any more. */
+	misc_deregister(&trv_ctl_misc);
+	misc_deregister(&trv_misc);
+	trv_obj_put(trv_cur);
+	trv_cur = NULL;
+}
+
+module_init(test_revoke_init);
+module_exit(test_revoke_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Test driver for the revoke of open files");
