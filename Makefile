@@ -23,7 +23,7 @@ else
 TREE := src
 endif
 
-SELFTESTS := revoke-tty revoke-alsa
+SELFTESTS := revoke-tty revoke-alsa revoke
 
 .PHONY: all deps assemble kernel-run kernel-check selftests check run refresh \
 	checkpatch clean distclean help
