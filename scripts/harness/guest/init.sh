@@ -22,6 +22,17 @@ ln -sfn /proc/self/fd /dev/fd
 ln -sfn /proc/self/fd/0 /dev/stdin
 ln -sfn /proc/self/fd/1 /dev/stdout
 ln -sfn /proc/self/fd/2 /dev/stderr
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	revoke_top=*) revoke_top=${arg#*=} ;;
+	revoke_run=*) revoke_run=${arg#*=} ;;
+	esac
+done
+# The tree may live under a directory covered by tmpfs below (a clone in
+# /tmp): keep a bind mount of it on devtmpfs and put it back afterwards.
+[ -d "$revoke_top" ] || fail "no $revoke_top in the guest"
+mkdir -p /dev/.revoke-top
+mount --bind "$revoke_top" /dev/.revoke-top || fail "cannot bind $revoke_top"
 mkdir -p /dev/pts /dev/shm
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts || fail "devpts"
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
@@ -51,12 +62,10 @@ echo 'revoke:x:4242:' >>/etc/group
 echo "revoke:$(openssl passwd -6 -salt revoketest revoke):20000:0:99999:7:::" >>/etc/shadow
 mkdir -p /tmp/home-revoke && chown 4242:4242 /tmp/home-revoke
 
-for arg in $(cat /proc/cmdline); do
-	case $arg in
-	revoke_top=*) revoke_top=${arg#*=} ;;
-	revoke_run=*) revoke_run=${arg#*=} ;;
-	esac
-done
+if [ ! -d "$revoke_top/scripts/harness" ]; then
+	mkdir -p "$revoke_top" && mount --bind /dev/.revoke-top "$revoke_top" ||
+		fail "cannot put $revoke_top back"
+fi
 export REVOKE_TOP=$revoke_top REVOKE_RESULTS=/run/results
 cd "$REVOKE_TOP" || fail "no $REVOKE_TOP in the guest"
 
