@@ -623,13 +623,36 @@ static struct miscdevice trv_misc = {
 };
 
 /*
+ * After a revoke returned: free the ring the revoked files used, the spare
+ * no kick took and, for a killed object, the current ring too.
+ */
+static void trv_free_rings(struct trv_obj *obj, bool killed)
+{
+	struct trv_ring *ring = NULL, *spare, *retired;
+
+	mutex_lock(&obj->open_lock);
+	if (killed) {
+		ring = obj->ring;
+		obj->ring = NULL;
+	}
+	spare = obj->spare;
+	obj->spare = NULL;
+	retired = obj->retired;
+	obj->retired = NULL;
+	mutex_unlock(&obj->open_lock);
+	kfree(ring);
+	kfree(spare);
+	kfree(retired);
+}
+
+/*
  * Hangup style: revoke every file of the current object, which stays
  * current. The files opened from the kick on use a fresh ring; the ring of
  * the revoked files is freed once the revoke returned.
  */
 static long trv_ctl_revoke(void)
 {
-	struct trv_ring *spare, *retired;
+	struct trv_ring *spare;
 	struct trv_obj *obj;
 	long in_method;
 
@@ -652,14 +675,7 @@ static long trv_ctl_revoke(void)
 	 * The kick of this revoke, or of a revoke_self() that took the
 	 * spare before us, retired the old ring; either revoke is over.
 	 */
-	mutex_lock(&obj->open_lock);
-	retired = obj->retired;
-	obj->retired = NULL;
-	spare = obj->spare;
-	obj->spare = NULL;
-	mutex_unlock(&obj->open_lock);
-	kfree(retired);
-	kfree(spare);
+	trv_free_rings(obj, false);
 	mutex_unlock(&trv_ctl_mutex);
 	return in_method;
 }
@@ -670,7 +686,6 @@ static long trv_ctl_revoke(void)
  */
 static long trv_ctl_replace(void)
 {
-	struct trv_ring *ring, *spare, *retired;
 	struct trv_obj *old, *new;
 	long in_method;
 
@@ -692,17 +707,7 @@ static long trv_ctl_replace(void)
 	WRITE_ONCE(old->revoked_done, true);
 	atomic_inc(&old->revokes);
 
-	mutex_lock(&old->open_lock);
-	ring = old->ring;
-	old->ring = NULL;
-	spare = old->spare;
-	old->spare = NULL;
-	retired = old->retired;
-	old->retired = NULL;
-	mutex_unlock(&old->open_lock);
-	kfree(ring);
-	kfree(spare);
-	kfree(retired);
+	trv_free_rings(old, true);
 
 	/* The files keep the object until their ->release. */
 	trv_obj_put(old);
