@@ -13,10 +13,15 @@
  */
 
 #include <linux/export.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/lockdep.h>
+#include <linux/mm.h>
+#include <linux/mmap_lock.h>
+#include <linux/pfn_t.h>
 #include <linux/poll.h>
 #include <linux/revoke.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 
 static void revokable_drained(struct percpu_ref *ref)
@@ -123,7 +128,9 @@ int make_revokable(struct file *file, struct revokable *r)
 	if (!rev)
 		return -ENOMEM;
 	rev->r = r;
+	rev->file = file;
 	rev->revoked_fops = r->ops->revoked_fops;
+	rev->dummy = NULL;
 	rev->revoked = false;
 
 	spin_lock(&r->lock);
@@ -187,9 +194,127 @@ void __stop_using(struct file *file, const struct file_operations *fop)
 }
 EXPORT_SYMBOL_GPL(__stop_using);
 
+static vm_fault_t revoked_vm_fault_sigbus(struct vm_fault *vmf)
+{
+	return VM_FAULT_SIGBUS;
+}
+
+static struct page *revoke_dummy_page(struct file *file)
+{
+	struct revoke *rev = file->f_revoke;
+	struct page *page = READ_ONCE(rev->dummy);
+	struct page *old;
+
+	if (page)
+		return page;
+	page = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
+	if (!page)
+		return NULL;
+	old = cmpxchg(&rev->dummy, NULL, page);
+	if (old) {
+		__free_page(page);
+		return old;
+	}
+	return page;
+}
+
+static vm_fault_t revoked_vm_fault_dummy(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct page *page = revoke_dummy_page(vma->vm_file);
+
+	if (!page)
+		return VM_FAULT_OOM;
+	if (vma->vm_flags & VM_PFNMAP) {
+		/* A private PFN mapping cannot take a page in. */
+		if (is_cow_mapping(vma->vm_flags))
+			return VM_FAULT_SIGBUS;
+		return vmf_insert_pfn(vma, vmf->address, page_to_pfn(page));
+	}
+	if (vma->vm_flags & VM_MIXEDMAP)
+		return vmf_insert_mixed(vma, vmf->address,
+					page_to_pfn_t(page));
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+/*
+ * The operations of a revoked mapping. They never call into the object,
+ * and have no ->close(): the old one ran when the mapping was revoked.
+ */
+static const struct vm_operations_struct revoked_vm_ops_sigbus = {
+	.fault		= revoked_vm_fault_sigbus,
+};
+
+static const struct vm_operations_struct revoked_vm_ops_dummy = {
+	.fault		= revoked_vm_fault_dummy,
+};
+
+static enum revoke_mmap revoke_vma_policy(struct revokable *r,
+					  struct file *file,
+					  struct vm_area_struct *vma)
+{
+	if (vma->vm_file != file || vma->vm_ops == &revoked_vm_ops_sigbus ||
+	    vma->vm_ops == &revoked_vm_ops_dummy)
+		return REVOKE_MMAP_KEEP;
+	if (!r->ops->mmap_policy)
+		return REVOKE_MMAP_SIGBUS;
+	return r->ops->mmap_policy(file, vma);
+}
+
+/*
+ * Revoke every mapping of @file, one mm at a time: find a mapping still to
+ * revoke in the file's i_mmap tree, then revoke all of them in its mm under
+ * the mmap lock. Mappings only multiply (fork, split, mremap) by copying a
+ * mapping that is not revoked yet, with the mmap lock of its mm held, so
+ * the walk ends once it finds nothing; a copy made before we took a lock is
+ * in the tree by the time we have it.
+ */
+static void revoke_file_mappings(struct revokable *r, struct file *file)
+{
+	struct address_space *mapping = file->f_mapping;
+	struct vm_area_struct *vma;
+	struct mm_struct *mm;
+	enum revoke_mmap policy;
+
+	for (;;) {
+		mm = NULL;
+		i_mmap_lock_read(mapping);
+		vma_interval_tree_foreach(vma, &mapping->i_mmap, 0, ULONG_MAX) {
+			if (revoke_vma_policy(r, file, vma) != REVOKE_MMAP_KEEP) {
+				mm = vma->vm_mm;
+				mmgrab(mm);
+				break;
+			}
+		}
+		i_mmap_unlock_read(mapping);
+		if (!mm)
+			return;
+
+		mmap_write_lock(mm);
+		{
+			VMA_ITERATOR(vmi, mm, 0);
+
+			for_each_vma(vmi, vma) {
+				policy = revoke_vma_policy(r, file, vma);
+				if (policy == REVOKE_MMAP_KEEP)
+					continue;
+				revoke_vma(vma, policy == REVOKE_MMAP_DUMMY ?
+					   &revoked_vm_ops_dummy :
+					   &revoked_vm_ops_sigbus);
+			}
+		}
+		mmap_write_unlock(mm);
+		mmdrop(mm);
+		cond_resched();
+	}
+}
+
 static void __revoke(struct revokable *r, bool kill, bool self)
 {
 	struct revoke *rev, *tmp;
+	LIST_HEAD(mapped);
 
 	might_sleep();
 	if (self) {
@@ -224,16 +349,33 @@ static void __revoke(struct revokable *r, bool kill, bool self)
 
 	/*
 	 * 4. The files are revoked: they keep their struct revoke until
-	 * their ->release, but are no longer the object's.
+	 * their ->release, but are no longer the object's. Those that may
+	 * be mapped are kept open for step 5 (a mapping holds its file, so
+	 * one whose count already dropped to zero has none).
 	 */
 	spin_lock(&r->lock);
-	list_for_each_entry_safe(rev, tmp, &r->files, list)
-		list_del_init(&rev->list);
-	r->revokes++;
+	list_for_each_entry_safe(rev, tmp, &r->files, list) {
+		if (mapping_mapped(rev->file->f_mapping) &&
+		    atomic_long_inc_not_zero(&rev->file->f_count))
+			list_move(&rev->list, &mapped);
+		else
+			list_del_init(&rev->list);
+	}
 	spin_unlock(&r->lock);
+
+	/*
+	 * 5. Their mappings: no PTE to the object's memory survives, and no
+	 * fault reaches the object any more.
+	 */
+	list_for_each_entry_safe(rev, tmp, &mapped, list) {
+		list_del_init(&rev->list);
+		revoke_file_mappings(r, rev->file);
+		fput(rev->file);
+	}
 
 	percpu_ref_reinit(&r->users);
 	spin_lock(&r->lock);
+	r->revokes++;
 	WRITE_ONCE(r->state, kill ? REVOKABLE_DEAD : REVOKABLE_LIVE);
 	spin_unlock(&r->lock);
 out:
@@ -259,8 +401,15 @@ out:
  * object accepts new files again (a hung-up tty can be opened again).
  * Each file still gets its ->release, once, at its last close.
  *
+ * The mappings of the files are revoked too, as @r->ops->mmap_policy
+ * says: when it returns no PTE maps the memory behind them, their old
+ * vm_operations have had their last call (->close(), once per mapping) and
+ * the object may free that memory. Memory that get_user_pages() pinned
+ * before stays pinned; see Documentation/filesystems/revoke.rst.
+ *
  * Must not be called from a method of one of @r's files (use revoke_self())
- * or with a lock held that any method of them may take.
+ * or with a lock held that any method of them may take, nor with an mmap
+ * lock held.
  *
  * Context: process context, may sleep.
  */
@@ -321,6 +470,9 @@ void revoke_file_release(struct file *file)
 	spin_unlock(&r->lock);
 	file->f_revoke = NULL;
 	file->f_mode &= ~FMODE_REVOKABLE;
+	/* The mappings that may map the dummy page went before the file. */
+	if (rev->dummy)
+		__free_page(rev->dummy);
 	kfree(rev);
 }
 

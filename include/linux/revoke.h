@@ -16,6 +16,25 @@
 #include <linux/spinlock.h>
 
 struct revokable;
+struct vm_area_struct;
+
+/**
+ * enum revoke_mmap - what becomes of a mapping of a revoked file
+ * @REVOKE_MMAP_SIGBUS: truncate semantics: the PTEs go, the vma stays, and
+ *	an access faults with SIGBUS. The default.
+ * @REVOKE_MMAP_DUMMY: the PTEs go, the vma stays, and an access maps a
+ *	zero-filled page of the file's own, writable if the mapping is, so
+ *	that a program writing into a mapped buffer carries on until its
+ *	next system call on the file reports the revoke.
+ * @REVOKE_MMAP_KEEP: not revoked at all: the mapping keeps its PTEs and
+ *	its operations. Only for memory that belongs to the open file rather
+ *	than to the object and lives until the file's ->release().
+ */
+enum revoke_mmap {
+	REVOKE_MMAP_SIGBUS,
+	REVOKE_MMAP_DUMMY,
+	REVOKE_MMAP_KEEP,
+};
 
 /**
  * struct revokable_ops - what a subsystem tells revoke about its object
@@ -23,6 +42,11 @@ struct revokable;
  *	every indefinite wait a method of the object's files can sleep in
  *	(wake the wait queues; the waits test revoke_in_progress()). May be
  *	%NULL if no method ever sleeps indefinitely.
+ * @mmap_policy: which &enum revoke_mmap a mapping of a revoked file gets;
+ *	called by revoke_it() with the mmap lock of @vma->vm_mm or the
+ *	i_mmap lock of @file held, so it may only look at @vma->vm_ops,
+ *	@vma->vm_pgoff and @vma->vm_flags, and must not sleep. %NULL means
+ *	%REVOKE_MMAP_SIGBUS for every mapping.
  * @revoked_fops: the operations a revoked file gets. Never %NULL; see
  *	revoked_file_operations for a generic set. Their ->open and ->release
  *	are never called: a revoked file still runs its own ->release, once,
@@ -30,6 +54,8 @@ struct revokable;
  */
 struct revokable_ops {
 	void (*kick)(struct revokable *r);
+	enum revoke_mmap (*mmap_policy)(struct file *file,
+					const struct vm_area_struct *vma);
 	const struct file_operations *revoked_fops;
 };
 
@@ -71,14 +97,19 @@ enum {
 /**
  * struct revoke - the revoke state of one open file
  * @r: the object; only valid while the file is not revoked
+ * @file: the file
  * @list: entry in @r->files
  * @revoked_fops: operations used once the file is revoked
+ * @dummy: the page revoked mappings of the file with %REVOKE_MMAP_DUMMY
+ *	map, allocated at their first fault
  * @revoked: set once the file is revoked; never cleared
  */
 struct revoke {
 	struct revokable *r;
+	struct file *file;
 	struct list_head list;
 	const struct file_operations *revoked_fops;
+	struct page *dummy;
 	bool revoked;
 };
 
