@@ -14,6 +14,13 @@
  * files used is freed as soon as the revoke returns, so a method that still
  * runs on one of them is a use-after-free KASAN reports.
  *
+ * Each session also has a few pages the files can map, in two styles: at
+ * fault time (page offset 0) or all at ->mmap time with remap_pfn_range()
+ * (page offset %TRV_MAP_REMAP). Each file may also map one page of its own
+ * (page offset %TRV_MAP_FILE), which stays mapped across a revoke. The
+ * pages of a revoked session are kept until the next revoke, for the tests
+ * to check that nothing wrote to them after the revoke, and then freed.
+ *
  * The tests are in tools/testing/selftests/revoke/.
  */
 
@@ -26,8 +33,10 @@
 #include <linux/ioctl.h>
 #include <linux/kref.h>
 #include <linux/miscdevice.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/pagemap.h>
 #include <linux/poll.h>
 #include <linux/revoke.h>
 #include <linux/signal.h>
@@ -52,6 +61,18 @@
 #define TRV_IOC_SELF_REVOKE	_IO('R', 3)
 /* The id of the file's object (ids count up from 1). */
 #define TRV_IOC_OBJ_ID		_IOR('R', 4, u32)
+/* What the file's mappings become when it is revoked: TRV_POLICY_*. */
+#define TRV_IOC_MAP_POLICY	_IOW('R', 5, u32)
+/* The byte the pages of the file's session were filled with (1..255). */
+#define TRV_IOC_MAP_GEN		_IOR('R', 6, u32)
+
+#define TRV_POLICY_SIGBUS	0
+#define TRV_POLICY_DUMMY	1
+
+/* Page offsets of the mmap styles; the fault style is at offset 0. */
+#define TRV_MAP_PAGES		4
+#define TRV_MAP_REMAP		16
+#define TRV_MAP_FILE		32
 
 /*
  * On /dev/test_revoke_ctl. REVOKE and REPLACE return how many threads were
@@ -60,7 +81,14 @@
 #define TRV_CTL_REVOKE		_IO('R', 16)
 #define TRV_CTL_REPLACE		_IO('R', 17)
 #define TRV_CTL_STATS		_IOR('R', 18, struct trv_stats)
+/* The pages of the session revoked last, kept until the next revoke. */
+#define TRV_CTL_OLD_MAP		_IOR('R', 19, struct trv_old_map)
 
+/*
+ * vma_opens counts ->mmap() and vm ->open() of the two revokable styles,
+ * vma_closes their vm ->close(); late_closes are the closes that ran after
+ * the revoke of their file returned (an munmap() that had begun before).
+ */
 struct trv_stats {
 	u32 obj_id;
 	u32 opens;
@@ -70,6 +98,18 @@ struct trv_stats {
 	u32 violations;
 	u64 total_opens;
 	u64 total_releases;
+	u64 vma_opens;
+	u64 vma_closes;
+	u64 late_closes;
+	u64 faults;
+};
+
+/* uniform: every byte of the pages equals value, the first one. */
+struct trv_old_map {
+	u32 valid;
+	u32 gen;
+	u32 value;
+	u32 uniform;
 };
 
 #define TRV_BUF_SIZE		4096
@@ -80,6 +120,8 @@ struct trv_ring {
 	size_t head;
 	size_t len;
 	u8 data[TRV_BUF_SIZE];
+	struct page *pages[TRV_MAP_PAGES];
+	u8 gen;
 };
 
 /**
@@ -132,11 +174,15 @@ struct trv_obj {
  * @ring: the ring of the object's session the file was opened in; freed
  *	when the file is revoked, so only a method that should not run any
  *	more can touch it afterwards
+ * @own: the file's own page for %TRV_MAP_FILE, freed at ->release
+ * @policy: %TRV_POLICY_SIGBUS or %TRV_POLICY_DUMMY
  */
 struct trv_file {
 	struct trv_obj *obj;
 	struct file *file;
 	struct trv_ring *ring;
+	struct page *own;
+	u32 policy;
 };
 
 /* Serialises the ctl operations; an unplug drops it once trv_cur moved on. */
@@ -146,19 +192,75 @@ static DEFINE_SPINLOCK(trv_cur_lock);
 static struct trv_obj *trv_cur;
 
 static atomic_t trv_next_id = ATOMIC_INIT(0);
+static atomic_t trv_next_gen = ATOMIC_INIT(0);
 static atomic_t trv_violations = ATOMIC_INIT(0);
 static atomic64_t trv_total_opens = ATOMIC64_INIT(0);
 static atomic64_t trv_total_releases = ATOMIC64_INIT(0);
+static atomic64_t trv_vma_opens = ATOMIC64_INIT(0);
+static atomic64_t trv_vma_closes = ATOMIC64_INIT(0);
+static atomic64_t trv_late_closes = ATOMIC64_INIT(0);
+static atomic64_t trv_faults = ATOMIC64_INIT(0);
+
+/* The ring of the session revoked last; see trv_retire(). */
+static DEFINE_MUTEX(trv_old_lock);
+static struct trv_ring *trv_old;
+
+static void trv_violation(const char *what)
+{
+	atomic_inc(&trv_violations);
+	pr_err_once("%s\n", what);
+}
+
+static void trv_ring_free(struct trv_ring *ring)
+{
+	int i;
+
+	if (!ring)
+		return;
+	for (i = 0; i < TRV_MAP_PAGES; i++) {
+		if (!ring->pages[i])
+			continue;
+		/* Only pages inserted at fault time are counted as mapped. */
+		if (page_mapped(ring->pages[i]))
+			trv_violation("a page of a revoked session is still mapped");
+		/* A pin (get_user_pages) keeps the page until it is dropped. */
+		put_page(ring->pages[i]);
+	}
+	kfree(ring);
+}
 
 static struct trv_ring *trv_ring_alloc(void)
 {
-	struct trv_ring *ring = kmalloc(sizeof(*ring), GFP_KERNEL);
+	struct trv_ring *ring = kzalloc(sizeof(*ring), GFP_KERNEL);
+	int i;
 
-	if (ring) {
-		ring->head = 0;
-		ring->len = 0;
+	if (!ring)
+		return NULL;
+	ring->gen = atomic_inc_return(&trv_next_gen) % 255 + 1;
+	for (i = 0; i < TRV_MAP_PAGES; i++) {
+		ring->pages[i] = alloc_page(GFP_KERNEL);
+		if (!ring->pages[i]) {
+			trv_ring_free(ring);
+			return NULL;
+		}
+		memset(page_address(ring->pages[i]), ring->gen, PAGE_SIZE);
 	}
 	return ring;
+}
+
+/*
+ * The ring of a revoked session: keep it until the next one comes, so
+ * that TRV_CTL_OLD_MAP can show what its pages hold, then free it.
+ */
+static void trv_retire(struct trv_ring *ring)
+{
+	struct trv_ring *old;
+
+	mutex_lock(&trv_old_lock);
+	old = trv_old;
+	trv_old = ring;
+	mutex_unlock(&trv_old_lock);
+	trv_ring_free(old);
 }
 
 static void trv_kick(struct revokable *r)
@@ -183,8 +285,12 @@ static void trv_kick(struct revokable *r)
 	wake_up_all(&obj->hold_wq);
 }
 
+static enum revoke_mmap trv_mmap_policy(struct file *file,
+					const struct vm_area_struct *vma);
+
 static const struct revokable_ops trv_revokable_ops = {
 	.kick		= trv_kick,
+	.mmap_policy	= trv_mmap_policy,
 	.revoked_fops	= &revoked_file_operations,
 };
 
@@ -214,7 +320,7 @@ static struct trv_obj *trv_obj_create(void)
 	return obj;
 
 free_ring:
-	kfree(obj->ring);
+	trv_ring_free(obj->ring);
 free_obj:
 	kfree(obj);
 	return ERR_PTR(ret);
@@ -225,9 +331,9 @@ static void trv_obj_release(struct kref *kref)
 	struct trv_obj *obj = container_of(kref, struct trv_obj, kref);
 
 	revokable_exit(&obj->r);
-	kfree(obj->ring);
-	kfree(obj->spare);
-	kfree(obj->retired);
+	trv_ring_free(obj->ring);
+	trv_ring_free(obj->spare);
+	trv_ring_free(obj->retired);
 	kfree(obj);
 }
 
@@ -444,6 +550,18 @@ static long trv_sleep(struct trv_obj *obj)
 	return ret ? ret : -EIO;
 }
 
+static long trv_set_policy(struct trv_file *tf, u32 __user *argp)
+{
+	u32 policy;
+
+	if (get_user(policy, argp))
+		return -EFAULT;
+	if (policy != TRV_POLICY_SIGBUS && policy != TRV_POLICY_DUMMY)
+		return -EINVAL;
+	WRITE_ONCE(tf->policy, policy);
+	return 0;
+}
+
 static long trv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct trv_file *tf = file->private_data;
@@ -472,6 +590,12 @@ static long trv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return 0;
 	case TRV_IOC_OBJ_ID:
 		ret = put_user(obj->id, (u32 __user *)argp);
+		break;
+	case TRV_IOC_MAP_POLICY:
+		ret = trv_set_policy(tf, argp);
+		break;
+	case TRV_IOC_MAP_GEN:
+		ret = put_user(tf->ring->gen, (u32 __user *)argp);
 		break;
 	default:
 		ret = -ENOTTY;
@@ -521,20 +645,163 @@ static int trv_fasync(int fd, struct file *file, int on)
 	return ret;
 }
 
-static int trv_mmap(struct file *file, struct vm_area_struct *vma)
+/*
+ * The vm operations of the two revokable mmap styles. Like the file
+ * methods, they report a violation when they run once the revoke of their
+ * file returned; ->close() may, for an munmap() that had begun before the
+ * revoke, and is counted apart.
+ */
+static void trv_vm_open(struct vm_area_struct *vma)
+{
+	struct trv_file *tf = vma->vm_private_data;
+
+	trv_enter(tf, "vm open");
+	atomic64_inc(&trv_vma_opens);
+	trv_leave(tf, "vm open");
+}
+
+static void trv_vm_close(struct vm_area_struct *vma)
+{
+	struct trv_file *tf = vma->vm_private_data;
+	struct trv_obj *obj = tf->obj;
+
+	if (READ_ONCE(obj->revoked_done) ||
+	    (file_revoked(tf->file) && !revoke_in_progress(&obj->r)))
+		atomic64_inc(&trv_late_closes);
+	atomic64_inc(&trv_vma_closes);
+}
+
+static vm_fault_t trv_vm_fault(struct vm_fault *vmf)
+{
+	struct trv_file *tf = vmf->vma->vm_private_data;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+
+	trv_enter(tf, "vm fault");
+	atomic64_inc(&trv_faults);
+	if (vmf->pgoff < TRV_MAP_PAGES) {
+		vmf->page = tf->ring->pages[vmf->pgoff];
+		get_page(vmf->page);
+		ret = 0;
+	}
+	trv_leave(tf, "vm fault");
+	return ret;
+}
+
+static vm_fault_t trv_vm_page_mkwrite(struct vm_fault *vmf)
+{
+	struct trv_file *tf = vmf->vma->vm_private_data;
+
+	trv_enter(tf, "vm page_mkwrite");
+	lock_page(vmf->page);
+	trv_leave(tf, "vm page_mkwrite");
+	return VM_FAULT_LOCKED;
+}
+
+/* Pages inserted at fault time, with write notification. */
+static const struct vm_operations_struct trv_vm_fault_ops = {
+	.open		= trv_vm_open,
+	.close		= trv_vm_close,
+	.fault		= trv_vm_fault,
+	.page_mkwrite	= trv_vm_page_mkwrite,
+};
+
+/* Every PTE set up by ->mmap() with remap_pfn_range(). */
+static const struct vm_operations_struct trv_vm_remap_ops = {
+	.open		= trv_vm_open,
+	.close		= trv_vm_close,
+};
+
+static vm_fault_t trv_vm_file_fault(struct vm_fault *vmf)
+{
+	struct trv_file *tf = vmf->vma->vm_private_data;
+
+	if (vmf->pgoff != TRV_MAP_FILE)
+		return VM_FAULT_SIGBUS;
+	vmf->page = tf->own;
+	get_page(vmf->page);
+	return 0;
+}
+
+/* The file's own page: not the object's, so never revoked. */
+static const struct vm_operations_struct trv_vm_file_ops = {
+	.fault		= trv_vm_file_fault,
+};
+
+static enum revoke_mmap trv_mmap_policy(struct file *file,
+					const struct vm_area_struct *vma)
 {
 	struct trv_file *tf = file->private_data;
 
+	if (vma->vm_ops == &trv_vm_file_ops)
+		return REVOKE_MMAP_KEEP;
+	if (READ_ONCE(tf->policy) == TRV_POLICY_DUMMY)
+		return REVOKE_MMAP_DUMMY;
+	return REVOKE_MMAP_SIGBUS;
+}
+
+static int trv_mmap_remap(struct trv_file *tf, struct vm_area_struct *vma,
+			  unsigned long first)
+{
+	unsigned long addr;
+	int ret;
+
+	/* A private PFN mapping would need its own pages to copy into. */
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	for (addr = vma->vm_start; addr < vma->vm_end; addr += PAGE_SIZE) {
+		struct page *page = tf->ring->pages[first++];
+
+		ret = remap_pfn_range(vma, addr, page_to_pfn(page), PAGE_SIZE,
+				      vma->vm_page_prot);
+		if (ret)
+			return ret;
+	}
+	vma->vm_ops = &trv_vm_remap_ops;
+	return 0;
+}
+
+static int trv_mmap_own(struct trv_file *tf, struct vm_area_struct *vma)
+{
+	struct page *page;
+
+	if (!READ_ONCE(tf->own)) {
+		page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!page)
+			return -ENOMEM;
+		if (cmpxchg(&tf->own, NULL, page))
+			__free_page(page);
+	}
+	vma->vm_ops = &trv_vm_file_ops;
+	return 0;
+}
+
+/*
+ * Note ->mmap runs under mmap_lock, and the read and write paths may fault
+ * with obj->lock held: never take obj->lock here.
+ */
+static int trv_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct trv_file *tf = file->private_data;
+	unsigned long pages = vma_pages(vma);
+	unsigned long pgoff = vma->vm_pgoff;
+	int ret = -EINVAL;
+
 	trv_enter(tf, "mmap");
-	/*
-	 * Room for the mapping styles of the mappings work (design.md,
-	 * section 4): mapping the ring, pages inserted at ->mmap time or at
-	 * fault time, a dummy page after revoke. Until then there is nothing
-	 * to map. Note ->mmap runs under mmap_lock, and the read and write
-	 * paths may fault with obj->lock held: never take obj->lock here.
-	 */
+	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_private_data = tf;
+	if (pgoff + pages <= TRV_MAP_PAGES) {
+		vma->vm_ops = &trv_vm_fault_ops;
+		ret = 0;
+	} else if (pgoff >= TRV_MAP_REMAP &&
+		   pgoff + pages <= TRV_MAP_REMAP + TRV_MAP_PAGES) {
+		ret = trv_mmap_remap(tf, vma, pgoff - TRV_MAP_REMAP);
+	} else if (pgoff == TRV_MAP_FILE && pages == 1) {
+		ret = trv_mmap_own(tf, vma);
+	}
+	if (!ret && vma->vm_ops != &trv_vm_file_ops)
+		atomic64_inc(&trv_vma_opens);
 	trv_leave(tf, "mmap");
-	return -ENODEV;
+	return ret;
 }
 
 static void trv_show_fdinfo(struct seq_file *m, struct file *file)
@@ -592,6 +859,8 @@ static int trv_release(struct inode *inode, struct file *file)
 	fasync_helper(-1, file, 0, &obj->fasync);
 	atomic_inc(&obj->releases);
 	atomic64_inc(&trv_total_releases);
+	if (tf->own)
+		put_page(tf->own);
 	kfree(tf);
 	trv_obj_put(obj);
 	return 0;
@@ -640,9 +909,11 @@ static void trv_free_rings(struct trv_obj *obj, bool killed)
 	retired = obj->retired;
 	obj->retired = NULL;
 	mutex_unlock(&obj->open_lock);
-	kfree(ring);
-	kfree(spare);
-	kfree(retired);
+	trv_ring_free(spare);
+	if (retired)
+		trv_retire(retired);
+	if (ring)
+		trv_retire(ring);
 }
 
 /*
@@ -729,7 +1000,37 @@ static long trv_ctl_stats(struct trv_stats __user *argp)
 	st.violations = atomic_read(&trv_violations);
 	st.total_opens = atomic64_read(&trv_total_opens);
 	st.total_releases = atomic64_read(&trv_total_releases);
+	st.vma_opens = atomic64_read(&trv_vma_opens);
+	st.vma_closes = atomic64_read(&trv_vma_closes);
+	st.late_closes = atomic64_read(&trv_late_closes);
+	st.faults = atomic64_read(&trv_faults);
 	return copy_to_user(argp, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static long trv_ctl_old_map(struct trv_old_map __user *argp)
+{
+	struct trv_old_map om = {};
+	const u8 *p;
+	int i, j;
+
+	mutex_lock(&trv_old_lock);
+	if (trv_old) {
+		om.valid = 1;
+		om.gen = trv_old->gen;
+		om.value = *(u8 *)page_address(trv_old->pages[0]);
+		om.uniform = 1;
+		for (i = 0; i < TRV_MAP_PAGES && om.uniform; i++) {
+			p = page_address(trv_old->pages[i]);
+			for (j = 0; j < PAGE_SIZE; j++) {
+				if (p[j] != om.value) {
+					om.uniform = 0;
+					break;
+				}
+			}
+		}
+	}
+	mutex_unlock(&trv_old_lock);
+	return copy_to_user(argp, &om, sizeof(om)) ? -EFAULT : 0;
 }
 
 static long trv_ctl_ioctl(struct file *file, unsigned int cmd,
@@ -742,6 +1043,8 @@ static long trv_ctl_ioctl(struct file *file, unsigned int cmd,
 		return trv_ctl_replace();
 	case TRV_CTL_STATS:
 		return trv_ctl_stats((struct trv_stats __user *)arg);
+	case TRV_CTL_OLD_MAP:
+		return trv_ctl_old_map((struct trv_old_map __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -794,6 +1097,8 @@ static void __exit test_revoke_exit(void)
 	misc_deregister(&trv_misc);
 	trv_obj_put(trv_cur);
 	trv_cur = NULL;
+	trv_ring_free(trv_old);
+	trv_old = NULL;
 }
 
 module_init(test_revoke_init);
