@@ -30,10 +30,20 @@
 #define TRV_IOC_SLEEP		_IO('R', 2)
 #define TRV_IOC_SELF_REVOKE	_IO('R', 3)
 #define TRV_IOC_OBJ_ID		_IOR('R', 4, __u32)
+#define TRV_IOC_MAP_POLICY	_IOW('R', 5, __u32)
+#define TRV_IOC_MAP_GEN		_IOR('R', 6, __u32)
+
+#define TRV_POLICY_SIGBUS	0
+#define TRV_POLICY_DUMMY	1
+
+#define TRV_MAP_PAGES		4
+#define TRV_MAP_REMAP		16
+#define TRV_MAP_FILE		32
 
 #define TRV_CTL_REVOKE		_IO('R', 16)
 #define TRV_CTL_REPLACE		_IO('R', 17)
 #define TRV_CTL_STATS		_IOR('R', 18, struct trv_stats)
+#define TRV_CTL_OLD_MAP		_IOR('R', 19, struct trv_old_map)
 
 struct trv_stats {
 	__u32 obj_id;
@@ -44,6 +54,17 @@ struct trv_stats {
 	__u32 violations;
 	__u64 total_opens;
 	__u64 total_releases;
+	__u64 vma_opens;
+	__u64 vma_closes;
+	__u64 late_closes;
+	__u64 faults;
+};
+
+struct trv_old_map {
+	__u32 valid;
+	__u32 gen;
+	__u32 value;
+	__u32 uniform;
 };
 
 /* Why the tests skip without the driver. */
@@ -106,6 +127,16 @@ static inline int trv_wait_all_released(struct trv_stats *st, double secs)
 			return -1;
 		usleep(10000);
 	}
+}
+
+/* The fill byte of the pages of a file's session, or -errno. */
+static inline long trv_map_gen(int fd)
+{
+	__u32 gen = 0;
+
+	if (ioctl(fd, TRV_IOC_MAP_GEN, &gen))
+		return -errno;
+	return gen;
 }
 
 /* The object id of an open file, or -errno. */
