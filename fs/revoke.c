@@ -194,6 +194,7 @@ void __stop_using(struct file *file, const struct file_operations *fop)
 }
 EXPORT_SYMBOL_GPL(__stop_using);
 
+#ifdef CONFIG_MMU
 static vm_fault_t revoked_vm_fault_sigbus(struct vm_fault *vmf)
 {
 	return VM_FAULT_SIGBUS;
@@ -310,6 +311,11 @@ static void revoke_file_mappings(struct revokable *r, struct file *file)
 		cond_resched();
 	}
 }
+#else /* !CONFIG_MMU */
+static void revoke_file_mappings(struct revokable *r, struct file *file)
+{
+}
+#endif /* CONFIG_MMU */
 
 static void __revoke(struct revokable *r, bool kill, bool self)
 {
