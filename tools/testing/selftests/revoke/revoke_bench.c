@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Costs of the file method paths revoke touches, for comparing kernels.
+ *
+ * Every operation runs in a loop timed with CLOCK_MONOTONIC; under
+ * "qemu -icount shift=0,sleep=off" guest time counts instructions, so two
+ * runs on the same kernel give the same figures. One JSON object per line:
+ *
+ *   {"op": "null_read", "iters": 200000, "ns": 312.5}
+ *
+ * ns is per operation. --quick runs every operation a few times only, to
+ * check that the program works.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <sound/asound.h>
+
+static long scale = 1;
+static int failures;
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static void report(const char *op, long iters, double ns)
+{
+	printf("{\"op\": \"%s\", \"iters\": %ld, \"ns\": %.1f}\n", op, iters,
+	       ns / iters);
+	fflush(stdout);
+}
+
+static void fail(const char *op, const char *what)
+{
+	fprintf(stderr, "revoke_bench: %s: %s: %s\n", op, what,
+		strerror(errno));
+	failures++;
+}
+
+static long iters(long n)
+{
+	return scale == 1 ? n : (n / scale > 10 ? n / scale : 10);
+}
+
+static void bench_null_read(void)
+{
+	long i, n = iters(200000);
+	char c;
+	double t;
+	int fd = open("/dev/null", O_RDONLY);
+
+	if (fd < 0)
+		return fail("null_read", "open");
+	t = now_ns();
+	for (i = 0; i < n; i++)
+		if (read(fd, &c, 1) != 0)
+			return fail("null_read", "read");
+	report("null_read", n, now_ns() - t);
+	close(fd);
+}
+
+static void bench_pipe(void)
+{
+	long i, n = iters(100000);
+	struct pollfd pfd;
+	int p[2], avail;
+	char c = 'x';
+	double t;
+
+	if (pipe(p))
+		return fail("pipe", "pipe");
+	t = now_ns();
+	for (i = 0; i < n; i++)
+		if (write(p[1], &c, 1) != 1 || read(p[0], &c, 1) != 1)
+			return fail("pipe_write_read", "io");
+	report("pipe_write_read", n, now_ns() - t);
+
+	if (write(p[1], &c, 1) != 1)
+		return fail("pipe_poll", "write");
+	pfd.fd = p[0];
+	pfd.events = POLLIN;
+	t = now_ns();
+	for (i = 0; i < n; i++)
+		if (poll(&pfd, 1, 0) != 1)
+			return fail("pipe_poll", "poll");
+	report("pipe_poll", n, now_ns() - t);
+
+	t = now_ns();
+	for (i = 0; i < n; i++)
+		if (ioctl(p[0], FIONREAD, &avail) || avail != 1)
+			return fail("pipe_fionread", "ioctl");
+	report("pipe_fionread", n, now_ns() - t);
+	close(p[0]);
+	close(p[1]);
+}
+
+static void bench_tmpfs_pread(void)
+{
+	char path[] = "/tmp/revoke_bench.XXXXXX";
+	long i, n = iters(200000);
+	char buf[64] = "data";
+	double t;
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		return fail("tmpfs_pread", "mkstemp");
+	unlink(path);
+	if (write(fd, buf, sizeof(buf)) != sizeof(buf))
+		return fail("tmpfs_pread", "write");
+	t = now_ns();
+	for (i = 0; i < n; i++)
+		if (pread(fd, buf, 1, 0) != 1)
+			return fail("tmpfs_pread", "pread");
+	report("tmpfs_pread", n, now_ns() - t);
+	close(fd);
+}
+
+/* A pty pair with the slave in raw mode; 0 or -1. */
+static int open_pty(int *master, int *slave)
+{
+	struct termios tio;
+
+	*master = posix_openpt(O_RDWR | O_NOCTTY);
+	if (*master < 0 || grantpt(*master) || unlockpt(*master))
+		return -1;
+	*slave = open(ptsname(*master), O_RDWR | O_NOCTTY);
+	if (*slave < 0 || tcgetattr(*slave, &tio))
+		return -1;
+	cfmakeraw(&tio);
+	return tcsetattr(*slave, TCSANOW, &tio);
+}
+
+static void *tcgets_loop(void *arg)
+{
+	int fd = *(int *)arg;
+	long i, n = iters(100000);
+	struct termios tio;
+
+	for (i = 0; i < n; i++)
+		if (ioctl(fd, TCGETS, &tio))
+			break;
+	return NULL;
+}
+
+static void bench_pty(void)
+{
+	long i, n = iters(20000);
+	struct pollfd pfd;
+	struct termios tio;
+	int m, s, fds[2];
+	pthread_t th[2];
+	char c = 'x';
+	double t;
+
+	if (open_pty(&m, &s))
+		return fail("pty", "open");
+	t = now_ns();
+	for (i = 0; i < n; i++)
+		if (write(m, &c, 1) != 1 || read(s, &c, 1) != 1)
+			return fail("pty_write_read", "io");
+	report("pty_write_read", n, now_ns() - t);
+
+	n = iters(100000);
+	t = now_ns();
+	for (i = 0; i < n; i++)
+		if (ioctl(s, TCGETS, &tio))
+			return fail("pty_tcgets", "ioctl");
+	report("pty_tcgets", n, now_ns() - t);
+
+	pfd.fd = s;
+	pfd.events = POLLOUT;
+	t = now_ns();
+	for (i = 0; i < n; i++)
+		if (poll(&pfd, 1, 0) != 1)
+			return fail("pty_poll", "poll");
+	report("pty_poll", n, now_ns() - t);
+
+	/* The same ioctl from two CPUs at once, on one tty. */
+	fds[0] = s;
+	fds[1] = s;
+	t = now_ns();
+	for (i = 0; i < 2; i++)
+		if (pthread_create(&th[i], NULL, tcgets_loop, &fds[i]))
+			return fail("pty_tcgets_2cpu", "pthread_create");
+	for (i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	/* Per operation of one thread: equal to pty_tcgets if nothing is shared. */
+	report("pty_tcgets_2cpu", iters(100000), now_ns() - t);
+	close(s);
+	close(m);
+}
+
+/* TIOCVHANGUP of a pty slave with @files open files of it. */
+static void bench_hangup(int files)
+{
+	long i, n = iters(files >= 1000 ? 20 : 200);
+	double total = 0, t;
+	int m, s, k, *fds;
+	char op[32];
+
+	snprintf(op, sizeof(op), "tiocvhangup_%d", files);
+	fds = calloc(files, sizeof(*fds));
+	if (!fds)
+		return fail(op, "calloc");
+	for (i = 0; i < n; i++) {
+		if (open_pty(&m, &s))
+			return fail(op, "open");
+		/* Separate opens: one struct file each. */
+		fds[0] = s;
+		for (k = 1; k < files; k++) {
+			fds[k] = open(ptsname(m), O_RDWR | O_NOCTTY);
+			if (fds[k] < 0)
+				return fail(op, "open more");
+		}
+		t = now_ns();
+		if (ioctl(s, TIOCVHANGUP))
+			return fail(op, "ioctl");
+		total += now_ns() - t;
+		for (k = 0; k < files; k++)
+			close(fds[k]);
+		close(m);
+	}
+	report(op, n, total);
+	free(fds);
+}
+
+/* The first card whose id is "Dummy" (snd-dummy), or -1. */
+static int dummy_card(void)
+{
+	char path[64], id[32];
+	int card, fd, len;
+
+	for (card = 0; card < 32; card++) {
+		snprintf(path, sizeof(path), "/proc/asound/card%d/id", card);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		len = read(fd, id, sizeof(id) - 1);
+		close(fd);
+		if (len > 0 && !strncmp(id, "Dummy", 5))
+			return card;
+	}
+	return -1;
+}
+
+static void bench_alsa(void)
+{
+	struct snd_pcm_sync_ptr sp;
+	struct snd_pcm_status st;
+	struct snd_ctl_elem_list list;
+	struct snd_ctl_elem_id id;
+	struct snd_ctl_elem_value val;
+	long i, n = iters(50000);
+	int card = dummy_card(), fd;
+	char path[64];
+	double t;
+
+	if (card < 0) {
+		errno = ENODEV;
+		return fail("alsa", "no snd-dummy card");
+	}
+	snprintf(path, sizeof(path), "/dev/snd/pcmC%dD0p", card);
+	fd = open(path, O_RDWR | O_NONBLOCK);
+	if (fd < 0)
+		return fail("pcm", "open");
+	memset(&sp, 0, sizeof(sp));
+	t = now_ns();
+	for (i = 0; i < n; i++)
+		if (ioctl(fd, SNDRV_PCM_IOCTL_SYNC_PTR, &sp))
+			return fail("pcm_sync_ptr", "ioctl");
+	report("pcm_sync_ptr", n, now_ns() - t);
+	t = now_ns();
+	for (i = 0; i < n; i++)
+		if (ioctl(fd, SNDRV_PCM_IOCTL_STATUS, &st))
+			return fail("pcm_status", "ioctl");
+	report("pcm_status", n, now_ns() - t);
+	close(fd);
+
+	snprintf(path, sizeof(path), "/dev/snd/controlC%d", card);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return fail("ctl", "open");
+	memset(&list, 0, sizeof(list));
+	list.space = 1;
+	list.pids = &id;
+	if (ioctl(fd, SNDRV_CTL_IOCTL_ELEM_LIST, &list) || !list.used)
+		return fail("ctl_elem_read", "list");
+	memset(&val, 0, sizeof(val));
+	val.id = id;
+	t = now_ns();
+	for (i = 0; i < n; i++)
+		if (ioctl(fd, SNDRV_CTL_IOCTL_ELEM_READ, &val))
+			return fail("ctl_elem_read", "ioctl");
+	report("ctl_elem_read", n, now_ns() - t);
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	struct rlimit rl = { 4096, 4096 };
+
+	if (argc > 1 && !strcmp(argv[1], "--quick"))
+		scale = 1000;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		fail("setup", "setrlimit");
+	bench_null_read();
+	bench_pipe();
+	bench_tmpfs_pread();
+	bench_pty();
+	bench_hangup(1);
+	bench_hangup(100);
+	bench_hangup(1000);
+	bench_alsa();
+	return failures ? 1 : 0;
+}
