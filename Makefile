@@ -5,6 +5,8 @@
 #   make check        debug kernel, KUnit, kselftests, expect tests, checkpatch;
 #                     ends with "N passed, N failed"
 #   make check BASE=1 the same test suites on the unpatched base
+#   make bench        base vs patched fast kernels under qemu -icount;
+#                     table in build/bench.json and build/bench.svg
 #   make refresh      quilt refresh of the top patch applied in build/src
 #
 # See README.md.
@@ -25,7 +27,7 @@ endif
 
 SELFTESTS := revoke-tty revoke-alsa revoke
 
-.PHONY: all deps assemble kernel-run kernel-check selftests check run refresh \
+.PHONY: bench all deps assemble kernel-run kernel-check selftests check run refresh \
 	checkpatch clean distclean help
 
 all: help
@@ -69,6 +71,12 @@ check: kernel-check selftests $(if $(filter 1,$(BASE)),,checkpatch)
 	$(PY) $(H)/report.py --log $(B)/check-$(TREE).log --results $(B)/results-$(TREE) \
 		--src $(B)/src --top $(TOP) --guest-rc $$rc --kunit \
 		$(if $(filter 1,$(BASE)),,--checkpatch $(B)/checkpatch.result)
+
+# Both fast kernels with the same config, each booted twice under -icount.
+bench: deps selftests
+	@$(H)/assemble.sh base && $(H)/kbuild.sh base run
+	@$(H)/assemble.sh src && $(H)/kbuild.sh src run
+	@$(PY) $(H)/bench.py --top $(TOP)
 
 run: kernel-run selftests
 	@$(H)/run.sh $(B)/obj-$(TREE)-run/arch/x86/boot/bzImage
