@@ -361,15 +361,20 @@ static struct trv_obj *trv_get_current(void)
  * it was still running: a violation. A killed object stays "in progress"
  * (dead), which ->revoked_done covers.
  */
-static void trv_check(struct trv_file *tf, const char *what)
+static bool trv_revoke_returned(struct trv_file *tf)
 {
 	struct trv_obj *obj = tf->obj;
 
-	if (READ_ONCE(obj->revoked_done) ||
-	    (file_revoked(tf->file) && !revoke_in_progress(&obj->r))) {
+	return READ_ONCE(obj->revoked_done) ||
+		(file_revoked(tf->file) && !revoke_in_progress(&obj->r));
+}
+
+static void trv_check(struct trv_file *tf, const char *what)
+{
+	if (trv_revoke_returned(tf)) {
 		atomic_inc(&trv_violations);
 		pr_err_once("%s ran on a file of object %u after its revoke returned\n",
-			    what, obj->id);
+			    what, tf->obj->id);
 	}
 }
 
@@ -663,10 +668,8 @@ static void trv_vm_open(struct vm_area_struct *vma)
 static void trv_vm_close(struct vm_area_struct *vma)
 {
 	struct trv_file *tf = vma->vm_private_data;
-	struct trv_obj *obj = tf->obj;
 
-	if (READ_ONCE(obj->revoked_done) ||
-	    (file_revoked(tf->file) && !revoke_in_progress(&obj->r)))
+	if (trv_revoke_returned(tf))
 		atomic64_inc(&trv_late_closes);
 	atomic64_inc(&trv_vma_closes);
 }
