@@ -87,6 +87,16 @@ int __revokable_init(struct revokable *r, const struct revokable_ops *ops,
 #ifdef CONFIG_LOCKDEP
 	lockdep_init_map(&r->dep_map, name, key, 0);
 #endif
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	/*
+	 * The mutex gets a class per revokable class too, subclass 1 of the
+	 * same key: a revoke of one class may run under a lock that methods
+	 * of another class take (closing a pty master hangs up its slave).
+	 */
+	lockdep_init_map_type(&r->revoke_mutex.dep_map, "&r->revoke_mutex",
+			      key, 1, LD_WAIT_SLEEP, LD_WAIT_INV,
+			      LD_LOCK_NORMAL);
+#endif
 	return 0;
 }
 EXPORT_SYMBOL_GPL(__revokable_init);
@@ -96,9 +106,12 @@ EXPORT_SYMBOL_GPL(__revokable_init);
  * @r: the object
  *
  * Called when the object is freed, after the ->release of its last file.
+ * A zeroed @r that revokable_init() never set up is left alone.
  */
 void revokable_exit(struct revokable *r)
 {
+	if (!r->ops)
+		return;
 	WARN_ON_ONCE(!list_empty(&r->files));
 	percpu_ref_exit(&r->users);
 }
@@ -317,7 +330,7 @@ static void revoke_file_mappings(struct revokable *r, struct file *file)
 }
 #endif /* CONFIG_MMU */
 
-static void __revoke(struct revokable *r, bool kill, bool self)
+static void __revoke(struct revokable *r, bool kill, struct file *self)
 {
 	struct revoke *rev, *tmp;
 	LIST_HEAD(mapped);
@@ -331,7 +344,9 @@ static void __revoke(struct revokable *r, bool kill, bool self)
 
 	mutex_lock(&r->revoke_mutex);
 	spin_lock(&r->lock);
-	if (r->state == REVOKABLE_DEAD) {
+	/* A revoke that ran meanwhile revoked our file: it was ours too. */
+	if (r->state == REVOKABLE_DEAD ||
+	    (self && READ_ONCE(self->f_revoke->revoked))) {
 		spin_unlock(&r->lock);
 		goto out;
 	}
@@ -421,7 +436,7 @@ out:
  */
 void revoke_it(struct revokable *r)
 {
-	__revoke(r, false, false);
+	__revoke(r, false, NULL);
 }
 EXPORT_SYMBOL_GPL(revoke_it);
 
@@ -436,7 +451,7 @@ EXPORT_SYMBOL_GPL(revoke_it);
  */
 void revokable_kill(struct revokable *r)
 {
-	__revoke(r, true, false);
+	__revoke(r, true, NULL);
 }
 EXPORT_SYMBOL_GPL(revokable_kill);
 
@@ -445,10 +460,12 @@ EXPORT_SYMBOL_GPL(revokable_kill);
  * @file: the file whose method is running in the caller
  *
  * revoke_it() of @file's object for a method of @file that was entered
- * through start_using() and has not been revoked under it: the caller's own
- * use does not hold up the wait. Several threads may do this at once.
- * When it returns, other callers are out, but the caller is still inside
- * its method: it must not touch what the revoke was meant to cut off.
+ * through start_using(): the caller's own use does not hold up the wait.
+ * Several threads may do this at once. If another revoke of the object
+ * revoked @file first, that revoke stands for this one: revoke_self() only
+ * waits until it is done. When it returns, @file is revoked and other
+ * callers are out, but the caller is still inside its method: it must not
+ * touch what the revoke was meant to cut off.
  *
  * Context: process context, inside a method of @file, may sleep.
  */
@@ -456,7 +473,7 @@ void revoke_self(struct file *file)
 {
 	if (WARN_ON_ONCE(!(file->f_mode & FMODE_REVOKABLE)))
 		return;
-	__revoke(file->f_revoke->r, false, true);
+	__revoke(file->f_revoke->r, false, file);
 }
 EXPORT_SYMBOL_GPL(revoke_self);
 
