@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A hangup waits for the methods in flight on the tty's files: when it
+ * returns, no call of the old operations is still running.
+ *
+ * A thread is held inside a tty method with userfaultfd: TIOCGWINSZ
+ * copies the window size to a page registered for missing-page faults,
+ * so the ioctl stops in the middle, holding nothing a hangup needs, until
+ * the test resolves the fault. The hangup, done by another process, must
+ * not return before that. Each variant hangs up in another way: TIOCVHANGUP
+ * on another fd or on the fd in use (a method revoking its own file),
+ * closing the pty master, and vhangup(2).
+ */
+#define _GNU_SOURCE
+#include <linux/userfaultfd.h>
+#include <pthread.h>
+#include <sys/syscall.h>
+#include "tty_common.h"
+#include "../kselftest_harness.h"
+
+/* How long the hangup gets to return on its own while the ioctl is held. */
+#define HOLD_S 1.0
+
+enum how { VIA_OTHER_FD, VIA_SAME_FD, VIA_MASTER_CLOSE, VIA_VHANGUP };
+
+struct held_call {
+	int fd;
+	void *page;
+	int rc;
+	int err;
+};
+
+static void *winsize_thread(void *arg)
+{
+	struct held_call *c = arg;
+
+	errno = 0;
+	c->rc = ioctl(c->fd, TIOCGWINSZ, c->page);
+	c->err = errno;
+	return NULL;
+}
+
+static void hang_up(enum how how, int master, int slave, int slave2)
+{
+	switch (how) {
+	case VIA_OTHER_FD:
+		_exit(ioctl(slave2, TIOCVHANGUP) ? 10 : 0);
+	case VIA_SAME_FD:
+		_exit(ioctl(slave, TIOCVHANGUP) ? 11 : 0);
+	case VIA_MASTER_CLOSE:
+		_exit(close(master) ? 12 : 0);
+	case VIA_VHANGUP:
+		signal(SIGHUP, SIG_IGN);
+		if (setsid() < 0 || ioctl(slave2, TIOCSCTTY, 0))
+			_exit(13);
+		_exit(vhangup() ? 14 : 0);
+	}
+	_exit(15);
+}
+
+FIXTURE(inflight) {
+	int master, slave, slave2, uffd;
+	void *page;
+	char name[64];
+};
+
+FIXTURE_VARIANT(inflight) {
+	enum how how;
+};
+
+FIXTURE_VARIANT_ADD(inflight, tiocvhangup) { .how = VIA_OTHER_FD };
+FIXTURE_VARIANT_ADD(inflight, tiocvhangup_same_fd) { .how = VIA_SAME_FD };
+FIXTURE_VARIANT_ADD(inflight, master_close) { .how = VIA_MASTER_CLOSE };
+FIXTURE_VARIANT_ADD(inflight, vhangup) { .how = VIA_VHANGUP };
+
+FIXTURE_SETUP(inflight)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+
+	self->uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (self->uffd < 0)
+		SKIP(return, "no userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_API, &api));
+	self->page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->page);
+	reg.range.start = (unsigned long)self->page;
+	reg.range.len = 4096;
+	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_REGISTER, &reg));
+	ASSERT_EQ(0, open_pty(&self->master, &self->slave, self->name,
+			      sizeof(self->name)));
+	self->slave2 = open(self->name, O_RDWR | O_NOCTTY);
+	ASSERT_LE(0, self->slave2);
+}
+
+FIXTURE_TEARDOWN(inflight)
+{
+	if (self->uffd < 0)
+		return;
+	close(self->slave2);
+	close(self->slave);
+	if (self->master >= 0)
+		close(self->master);
+	close(self->uffd);
+}
+
+TEST_F_TIMEOUT(inflight, hangup_waits, 60)
+{
+	struct held_call call = { .fd = self->slave, .page = self->page };
+	struct uffdio_zeropage zero = {
+		.range = { .start = (unsigned long)self->page, .len = 4096 },
+	};
+	struct pollfd p = { .fd = self->uffd, .events = POLLIN };
+	struct uffd_msg msg;
+	int status, early;
+	pthread_t thread;
+	double start;
+	pid_t pid;
+
+	ASSERT_EQ(0, pthread_create(&thread, NULL, winsize_thread, &call));
+
+	/* The ioctl is inside the tty once its copy faults. */
+	ASSERT_EQ(1, poll(&p, 1, 10000));
+	ASSERT_EQ(sizeof(msg), read(self->uffd, &msg, sizeof(msg)));
+	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		hang_up(variant->how, self->master, self->slave, self->slave2);
+	if (variant->how == VIA_MASTER_CLOSE) {
+		/* The child's close is the last one of the master file. */
+		close(self->master);
+		self->master = -1;
+	}
+
+	start = now_s();
+	early = 0;
+	while (now_s() - start < HOLD_S) {
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			early = 1;
+			break;
+		}
+		usleep(10000);
+	}
+
+	/* Let the ioctl go on: then the hangup may return. */
+	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_ZEROPAGE, &zero));
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	if (!early) {
+		status = wait_for(pid, 30);
+		ASSERT_NE(-1, status) TH_LOG("the hangup did not return after the ioctl left");
+	}
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+
+	EXPECT_EQ(0, early)
+		TH_LOG("the hangup returned after %.3f s while a TIOCGWINSZ was still inside the tty",
+		       now_s() - start);
+	/* The call in flight finished as a live one... */
+	EXPECT_EQ(0, call.rc) TH_LOG("TIOCGWINSZ: %s", strerror(call.err));
+	/* ...and the fd it used is hung up. */
+	EXPECT_EQ(-1, ioctl(self->slave, TIOCGWINSZ, self->page));
+	EXPECT_EQ(EIO, errno);
+}
+
+TEST_HARNESS_MAIN

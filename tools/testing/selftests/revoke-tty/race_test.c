@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hangups racing everything else on the tty.
+ *
+ * race.hangups: threads open a pty slave, call read (blocking or not),
+ * write, poll, ioctl and now and then TIOCVHANGUP on it and close it again,
+ * while another thread hangs the slave up as fast as it can, until at least
+ * REVOKE_TTY_MIN_HANGUPS (default 10000) hangups and 10 s have passed.
+ * Every call must give a live result or a hung-up one, never anything else;
+ * the kernel log is checked for splats by the harness.
+ *
+ * race.tiocvhangup_threads: many threads of one process call TIOCVHANGUP
+ * at the same moment, on one fd or each on its own fd of the tty: nothing
+ * deadlocks, each call gets 0 or, if its fd was hung up before it started,
+ * EIO, and the fds end up hung up.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include "tty_common.h"
+#include "../kselftest_harness.h"
+
+#define WORKERS		3
+#define MIN_SECONDS	10.0
+#define MAX_SECONDS	300.0
+#define DEFAULT_MIN_HANGUPS 10000
+
+struct race {
+	char name[64];
+	int master;
+	int stop;
+	long hangups;
+	long opens;
+	long calls;
+	long hung_up_results;
+	long bad;
+	char bad_what[128];
+};
+
+static void bad(struct race *r, const char *what, long rc, int err)
+{
+	if (__atomic_fetch_add(&r->bad, 1, __ATOMIC_RELAXED) == 0)
+		snprintf(r->bad_what, sizeof(r->bad_what), "%s returned %ld (%s)",
+			 what, rc, strerror(err));
+}
+
+static int stopping(struct race *r)
+{
+	return __atomic_load_n(&r->stop, __ATOMIC_RELAXED);
+}
+
+/* One call of a random method on @fd; check the result is a possible one. */
+static void one_call(struct race *r, int fd, unsigned int *seed)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLOUT };
+	struct winsize ws;
+	struct termios t;
+	char buf[64];
+	long rc;
+	int n;
+
+	errno = 0;
+	switch (rand_r(seed) % 9) {
+	case 0:
+	case 1:
+		rc = read(fd, buf, sizeof(buf));
+		if (rc == 0)
+			__atomic_fetch_add(&r->hung_up_results, 1, __ATOMIC_RELAXED);
+		else if (rc < 0 && errno != EAGAIN && errno != EIO)
+			bad(r, "read", rc, errno);
+		break;
+	case 2:
+		rc = write(fd, "abc", 3);
+		if (rc < 0 && errno == EIO)
+			__atomic_fetch_add(&r->hung_up_results, 1, __ATOMIC_RELAXED);
+		else if (rc < 0 && errno != EAGAIN)
+			bad(r, "write", rc, errno);
+		break;
+	case 3:
+		rc = poll(&p, 1, rand_r(seed) % 2 ? 0 : 5);
+		if (rc < 0)
+			bad(r, "poll", rc, errno);
+		break;
+	case 4:
+		rc = ioctl(fd, TCGETS, &t);
+		goto ioctl_result;
+	case 5:
+		rc = ioctl(fd, TIOCGWINSZ, &ws);
+		goto ioctl_result;
+	case 6:
+		rc = ioctl(fd, FIONREAD, &n);
+		goto ioctl_result;
+	case 7:
+		rc = ioctl(fd, TIOCOUTQ, &n);
+ioctl_result:
+		if (rc < 0 && errno == EIO)
+			__atomic_fetch_add(&r->hung_up_results, 1, __ATOMIC_RELAXED);
+		else if (rc)
+			bad(r, "ioctl", rc, errno);
+		break;
+	default:
+		if (rand_r(seed) % 8)
+			break;
+		rc = ioctl(fd, TIOCVHANGUP);
+		if (rc && errno != EIO)
+			bad(r, "TIOCVHANGUP", rc, errno);
+		break;
+	}
+	__atomic_fetch_add(&r->calls, 1, __ATOMIC_RELAXED);
+}
+
+static void *worker(void *arg)
+{
+	struct race *r = arg;
+	unsigned int seed = (unsigned long)pthread_self();
+	int fd, i, rc;
+
+	while (!stopping(r)) {
+		fd = open(r->name, O_RDWR | O_NOCTTY |
+			  (rand_r(&seed) % 2 ? O_NONBLOCK : 0));
+		if (fd < 0) {
+			if (!stopping(r))
+				bad(r, "open", fd, errno);
+			break;
+		}
+		__atomic_fetch_add(&r->opens, 1, __ATOMIC_RELAXED);
+		for (i = rand_r(&seed) % 16; i >= 0; i--)
+			one_call(r, fd, &seed);
+		rc = close(fd);
+		if (rc)
+			bad(r, "close", rc, errno);
+	}
+	return NULL;
+}
+
+static void *hanger(void *arg)
+{
+	struct race *r = arg;
+	int fd;
+
+	while (!stopping(r)) {
+		fd = open(r->name, O_RDWR | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0) {
+			bad(r, "open (hanger)", fd, errno);
+			break;
+		}
+		/* EIO: a worker hung the tty up since the open. */
+		if (!ioctl(fd, TIOCVHANGUP))
+			__atomic_fetch_add(&r->hangups, 1, __ATOMIC_RELAXED);
+		else if (errno != EIO)
+			bad(r, "TIOCVHANGUP (hanger)", -1, errno);
+		close(fd);
+	}
+	return NULL;
+}
+
+/* Keeps the master side moving: drains output, feeds input. */
+static void *line(void *arg)
+{
+	struct race *r = arg;
+	struct pollfd p = { .fd = r->master, .events = POLLIN };
+	char buf[512];
+
+	while (!stopping(r)) {
+		if (poll(&p, 1, 10) > 0 && (p.revents & POLLIN))
+			if (read(r->master, buf, sizeof(buf)) < 0)
+				break;
+		if (write(r->master, "line\n", 5) < 0 && errno != EAGAIN)
+			break;
+	}
+	return NULL;
+}
+
+static long env_long(const char *name, long def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? strtol(v, NULL, 0) : def;
+}
+
+FIXTURE(race) {
+};
+
+FIXTURE_SETUP(race)
+{
+}
+
+FIXTURE_TEARDOWN(race)
+{
+}
+
+TEST_F_TIMEOUT(race, hangups, 400)
+{
+	long min_hangups = env_long("REVOKE_TTY_MIN_HANGUPS", DEFAULT_MIN_HANGUPS);
+	pthread_t workers[WORKERS], hang, feed;
+	struct race r = {};
+	double start, t;
+	int slave, i;
+
+	ASSERT_EQ(0, open_pty(&r.master, &slave, r.name, sizeof(r.name)));
+	/* The line thread must never block on the master. */
+	ASSERT_EQ(0, fcntl(r.master, F_SETFL, O_NONBLOCK));
+	TH_LOG("racing for %.0f s and %ld hangups, at most %.0f s",
+	       MIN_SECONDS, min_hangups, MAX_SECONDS);
+
+	start = now_s();
+	for (i = 0; i < WORKERS; i++)
+		ASSERT_EQ(0, pthread_create(&workers[i], NULL, worker, &r));
+	ASSERT_EQ(0, pthread_create(&hang, NULL, hanger, &r));
+	ASSERT_EQ(0, pthread_create(&feed, NULL, line, &r));
+
+	do {
+		usleep(100000);
+		t = now_s() - start;
+	} while ((t < MIN_SECONDS ||
+		  __atomic_load_n(&r.hangups, __ATOMIC_RELAXED) < min_hangups) &&
+		 t < MAX_SECONDS && !__atomic_load_n(&r.bad, __ATOMIC_RELAXED));
+
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELAXED);
+	pthread_join(hang, NULL);
+	pthread_join(feed, NULL);
+	/*
+	 * Closing the master hangs the slave up for good: blocked readers
+	 * and writers return and new opens fail.
+	 */
+	close(r.master);
+	for (i = 0; i < WORKERS; i++)
+		pthread_join(workers[i], NULL);
+	close(slave);
+
+	TH_LOG("%.1f s: %ld hangups, %ld opens, %ld calls, %ld of them hung up",
+	       now_s() - start, r.hangups, r.opens, r.calls, r.hung_up_results);
+	EXPECT_EQ(0, r.bad) TH_LOG("%ld unexpected results, first: %s", r.bad, r.bad_what);
+	EXPECT_LE(min_hangups, r.hangups)
+		TH_LOG("only %ld hangups in %.0f s (REVOKE_TTY_MIN_HANGUPS)",
+		       r.hangups, MAX_SECONDS);
+	EXPECT_LT(0, r.hung_up_results);
+}
+
+#define THREADS 8
+#define ROUNDS 100
+
+struct hup_round {
+	pthread_barrier_t *barrier;
+	int fd;
+	int rc;
+	int err;
+};
+
+static void *tiocvhangup(void *arg)
+{
+	struct hup_round *h = arg;
+
+	pthread_barrier_wait(h->barrier);
+	errno = 0;
+	h->rc = ioctl(h->fd, TIOCVHANGUP);
+	h->err = errno;
+	return NULL;
+}
+
+static void hangup_together(struct __test_metadata *_metadata, int own_fds)
+{
+	struct hup_round h[THREADS];
+	pthread_t threads[THREADS];
+	pthread_barrier_t barrier;
+	int master, slave, round, i, zero;
+	struct tty_obs o;
+	char name[64];
+
+	ASSERT_EQ(0, open_pty(&master, &slave, name, sizeof(name)));
+	for (round = 0; round < ROUNDS; round++) {
+		ASSERT_EQ(0, pthread_barrier_init(&barrier, NULL, THREADS));
+		for (i = 0; i < THREADS; i++) {
+			h[i].barrier = &barrier;
+			h[i].fd = own_fds ? open(name, O_RDWR | O_NOCTTY) : slave;
+			ASSERT_LE(0, h[i].fd);
+			ASSERT_EQ(0, pthread_create(&threads[i], NULL, tiocvhangup, &h[i]));
+		}
+		zero = 0;
+		for (i = 0; i < THREADS; i++) {
+			ASSERT_EQ(0, pthread_join(threads[i], NULL));
+			if (!h[i].rc)
+				zero++;
+			else
+				EXPECT_EQ(EIO, h[i].err);
+		}
+		pthread_barrier_destroy(&barrier);
+		EXPECT_LE(1, zero);
+		if (own_fds)
+			for (i = 0; i < THREADS; i++) {
+				observe(h[i].fd, &o);
+				ASSERT_HUNG_UP(&o);
+			}
+		observe(slave, &o);
+		ASSERT_HUNG_UP(&o);
+		slave = open(name, O_RDWR | O_NOCTTY);
+		ASSERT_LE(0, slave);
+	}
+	close(slave);
+	close(master);
+}
+
+TEST_F_TIMEOUT(race, tiocvhangup_threads_one_fd, 120)
+{
+	hangup_together(_metadata, 0);
+}
+
+TEST_F_TIMEOUT(race, tiocvhangup_threads_own_fds, 120)
+{
+	hangup_together(_metadata, 1);
+}
+
+TEST_HARNESS_MAIN
