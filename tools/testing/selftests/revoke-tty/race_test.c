@@ -132,7 +132,7 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static void *hanger(void *arg)
+static void *hangup_loop(void *arg)
 {
 	struct race *r = arg;
 	int fd;
@@ -140,21 +140,21 @@ static void *hanger(void *arg)
 	while (!stopping(r)) {
 		fd = open(r->name, O_RDWR | O_NOCTTY | O_NONBLOCK);
 		if (fd < 0) {
-			bad(r, "open (hanger)", fd, errno);
+			bad(r, "open (hangup thread)", fd, errno);
 			break;
 		}
 		/* EIO: a worker hung the tty up since the open. */
 		if (!ioctl(fd, TIOCVHANGUP))
 			__atomic_fetch_add(&r->hangups, 1, __ATOMIC_RELAXED);
 		else if (errno != EIO)
-			bad(r, "TIOCVHANGUP (hanger)", -1, errno);
+			bad(r, "TIOCVHANGUP (hangup thread)", -1, errno);
 		close(fd);
 	}
 	return NULL;
 }
 
 /* Keeps the master side moving: drains output, feeds input. */
-static void *line(void *arg)
+static void *master_side(void *arg)
 {
 	struct race *r = arg;
 	struct pollfd p = { .fd = r->master, .events = POLLIN };
@@ -205,8 +205,8 @@ TEST_F_TIMEOUT(race, hangups, 400)
 	start = now_s();
 	for (i = 0; i < WORKERS; i++)
 		ASSERT_EQ(0, pthread_create(&workers[i], NULL, worker, &r));
-	ASSERT_EQ(0, pthread_create(&hang, NULL, hanger, &r));
-	ASSERT_EQ(0, pthread_create(&feed, NULL, line, &r));
+	ASSERT_EQ(0, pthread_create(&hang, NULL, hangup_loop, &r));
+	ASSERT_EQ(0, pthread_create(&feed, NULL, master_side, &r));
 
 	do {
 		usleep(100000);
