@@ -193,6 +193,28 @@ static void revoke_test_kick(struct kunit *test)
 	revokable_exit(&o->r);
 }
 
+/*
+ * A revoke_self() whose file another revoke got first waits for that revoke
+ * and does not revoke again: a second revoke could catch files opened after
+ * the first one.
+ */
+static void revoke_test_self_after_revoke(struct kunit *test)
+{
+	struct rk_obj *o = rk_obj_new(test);
+	struct rk_caller c = { .o = o, .wait_kick = true, .self = true };
+
+	c.f = rk_open(test, o);
+	rk_caller_start(test, &c);
+	revoke_it(&o->r);
+	KUNIT_EXPECT_EQ(test,
+			wait_for_completion_timeout(&c.done, 30 * HZ) > 0, true);
+	KUNIT_EXPECT_TRUE(test, file_revoked(c.f));
+	KUNIT_EXPECT_EQ(test, o->r.revokes, 1UL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&o->kicks), 1);
+	rk_close(c.f);
+	revokable_exit(&o->r);
+}
+
 /* ->release runs once per file, whether it is closed before or after. */
 static void revoke_test_release_once(struct kunit *test)
 {
@@ -310,6 +332,7 @@ static struct kunit_case revoke_test_cases[] = {
 	KUNIT_CASE(revoke_test_release_once),
 	KUNIT_CASE(revoke_test_open_vs_revoke),
 	KUNIT_CASE(revoke_test_self),
+	KUNIT_CASE(revoke_test_self_after_revoke),
 	{}
 };
 
