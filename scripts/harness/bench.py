@@ -102,7 +102,9 @@ def main():
         a, b = runs[(tree, 1)], runs[(tree, 2)]
         diff = sorted(op for op in set(a) | set(b) if a.get(op) != b.get(op))
         repeat[tree] = diff
-        if diff:
+        if not a or not b:
+            print("note: the %s runs cannot be compared: a run gave no figures" % tree)
+        elif diff:
             print("note: the two %s runs differ in: %s" % (tree, ", ".join(diff)))
             for op in diff:
                 print("  %-18s %s / %s ns" % (op, a.get(op), b.get(op)))

@@ -127,7 +127,10 @@ def main():
                "revoke_top=%s revoke_run=%s %s" %
                (INIT, TOP, args.run or "shell", args.append))
     qargs = [
-        qemu, "-machine", "pc", "-accel", "tcg,thread=multi", "-smp", str(args.smp),
+        qemu, "-machine", "pc",
+        # icount needs one TCG thread for all vCPUs (no MTTCG).
+        "-accel", "tcg,thread=%s" % ("single" if args.icount else "multi"),
+        "-smp", str(args.smp),
         "-m", args.mem, "-nographic", "-no-reboot", "-monitor", "none",
         "-kernel", args.kernel, "-append", cmdline,
         "-fsdev", "local,id=rootfs,path=/,security_model=none,readonly=on,multidevs=remap",
