@@ -8,20 +8,6 @@
 #include "tty_common.h"
 #include "../kselftest_harness.h"
 
-/* The tty behind /dev/console, e.g. "ttyS0", or "" if there is none. */
-static void console_tty(char *name, size_t len)
-{
-	FILE *f = fopen("/sys/class/tty/console/active", "r");
-
-	name[0] = '\0';
-	if (!f)
-		return;
-	if (fscanf(f, "%31s", name) != 1)
-		name[0] = '\0';
-	fclose(f);
-	/* Several consoles: the last one is /dev/console. */
-}
-
 TEST(console_survives_hangup)
 {
 	char tty[32], path[64], msg[128];

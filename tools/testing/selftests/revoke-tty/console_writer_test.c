@@ -12,18 +12,6 @@
 #define HANGUPS 20
 #define LINES 50	/* written after the hangups */
 
-static void console_tty(char *name, size_t len)
-{
-	FILE *f = fopen("/sys/class/tty/console/active", "r");
-
-	name[0] = '\0';
-	if (!f)
-		return;
-	if (fscanf(f, "%31s", name) != 1)
-		name[0] = '\0';
-	fclose(f);
-}
-
 /* Bytes the serial port @line has sent, from /proc/tty/driver/serial. */
 static long tx_bytes(int line)
 {

@@ -156,4 +156,18 @@ static inline int wait_for(pid_t pid, double secs)
 	return -1;
 }
 
+/* The tty behind /dev/console, e.g. "ttyS0", or "" if there is none. */
+static inline void console_tty(char *name, size_t len)
+{
+	FILE *f = fopen("/sys/class/tty/console/active", "r");
+
+	name[0] = '\0';
+	if (!f)
+		return;
+	if (fscanf(f, "%31s", name) != 1)
+		name[0] = '\0';
+	fclose(f);
+	/* Several consoles: the last one is /dev/console. */
+}
+
 #endif
