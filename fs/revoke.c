@@ -346,7 +346,7 @@ static void __revoke(struct revokable *r, bool kill, struct file *self)
 	spin_lock(&r->lock);
 	/* A revoke that ran meanwhile revoked our file: it was ours too. */
 	if (r->state == REVOKABLE_DEAD ||
-	    (self && READ_ONCE(self->f_revoke->revoked))) {
+	    (self && file_revoked(self))) {
 		spin_unlock(&r->lock);
 		goto out;
 	}
