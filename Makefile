@@ -17,6 +17,9 @@ H := $(TOP)/scripts/harness
 B := $(TOP)/build
 BASE ?= 0
 TIMEOUT ?= 900
+# snd-dummy with real buffers, so that its PCM mmaps set their PTEs in
+# ->mmap() (remap_pfn_range()); snd-aloop covers mappings filled at fault time.
+CHECK_APPEND := snd_dummy.fake_buffer=0
 PY := /usr/bin/python3
 
 ifeq ($(BASE),1)
@@ -66,6 +69,7 @@ check: kernel-check selftests $(if $(filter 1,$(BASE)),,checkpatch)
 	@echo "==> booting the $(TREE)/check kernel and running the tests (timeout $(TIMEOUT) s)"
 	@rc=0; $(PY) $(H)/qemu-run.py --kernel $(B)/obj-$(TREE)-check/arch/x86/boot/bzImage \
 		--run scripts/harness/guest/check.sh --results $(B)/results-$(TREE) \
+		--append "$(CHECK_APPEND)" \
 		--log $(B)/check-$(TREE).log --timeout $(TIMEOUT) --quiet || rc=$$?; \
 	echo "==> results (console log: build/check-$(TREE).log)"; \
 	$(PY) $(H)/report.py --log $(B)/check-$(TREE).log --results $(B)/results-$(TREE) \
