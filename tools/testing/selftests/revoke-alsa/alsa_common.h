@@ -129,6 +129,31 @@ static inline int wait_disconnected(int ctl, double secs)
 	return -1;
 }
 
+/* Is the card's /proc/asound/cardN still there? */
+static inline int card_in_proc(int num)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/asound/card%d", num);
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * Wait until the disconnect of card @num is done with the files (its proc
+ * directory goes right after): 0, or -1 if it is still there after @secs.
+ */
+static inline int wait_card_gone(int num, double secs)
+{
+	double end = now_s() + secs;
+
+	while (now_s() < end) {
+		if (!card_in_proc(num))
+			return 0;
+		usleep(5000);
+	}
+	return -1;
+}
+
 /* Wait for @pid at most @secs; its wait status, or -1 (then it is killed). */
 static inline int wait_for(pid_t pid, double secs)
 {

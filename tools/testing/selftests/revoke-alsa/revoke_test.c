@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What a disconnect of an ALSA card guarantees beyond cutting new calls
+ * off (these tests fail on a kernel without it):
+ *
+ * - mapping: no mapping of a PCM data buffer reaches the card's memory
+ *   once the disconnect is done; the mapping reads a zeroed page and takes
+ *   writes without a signal, and pages pinned before (vmsplice) keep what
+ *   they held, through the card's free. Two styles of mapping: snd-dummy
+ *   with fake_buffer=0 sets the PTEs in ->mmap() (remap_pfn_range), and
+ *   snd-aloop's vmalloc buffer is mapped at fault time. Also with mmap()
+ *   calls racing the disconnect on two CPUs.
+ * - inflight: a disconnect waits for the calls in flight. A control or PCM
+ *   ioctl is held inside the method by a userfaultfd fault on its argument;
+ *   the disconnect must not finish (the card's /proc entry stays) until
+ *   the fault is resolved.
+ */
+#define _GNU_SOURCE
+#include <linux/userfaultfd.h>
+#include <pthread.h>
+#include <sys/uio.h>
+#include "alsa_common.h"
+#include "pcm_setup.h"
+#include "../kselftest_harness.h"
+
+#define PATTERN 0x5a
+#define LATER 0xa5
+
+static int all_bytes(const unsigned char *p, size_t len, unsigned char v)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != v)
+			return 0;
+	return 1;
+}
+
+FIXTURE(mapping) {
+	struct card c;
+	int ctl;
+	pid_t unbinder;
+	struct pcm *pcm;
+};
+
+FIXTURE_VARIANT(mapping) {
+	const char *driver;
+	int pinnable;		/* has struct pages a pipe can pin */
+};
+
+/* PTEs set by ->mmap(): remap_pfn_range() of a continuous buffer. */
+FIXTURE_VARIANT_ADD(mapping, dummy_remap) { .driver = "Dummy", .pinnable = 0 };
+/* PTEs set at fault time from a vmalloc buffer. */
+FIXTURE_VARIANT_ADD(mapping, loopback_fault) { .driver = "Loopback", .pinnable = 1 };
+
+FIXTURE_SETUP(mapping)
+{
+	char path[64];
+
+	self->unbinder = 0;
+	self->pcm = NULL;
+	self->ctl = -1;
+	if (find_card(variant->driver, &self->c))
+		SKIP(return, "no %s card", variant->driver);
+	snprintf(path, sizeof(path), "/dev/snd/controlC%d", self->c.num);
+	self->ctl = open(path, O_RDWR);
+	ASSERT_LE(0, self->ctl);
+	self->pcm = pcm_setup(self->c.num, 0, 1, 48000, 2, 500000);
+	ASSERT_NE(NULL, self->pcm);
+}
+
+FIXTURE_TEARDOWN(mapping)
+{
+	struct card again;
+
+	if (self->pcm)
+		pcm_close(self->pcm);
+	if (self->ctl >= 0)
+		close(self->ctl);
+	if (self->unbinder > 0)
+		EXPECT_NE(-1, wait_for(self->unbinder, 20))
+			TH_LOG("the unbind did not finish after every file was closed");
+	if (self->ctl >= 0 && find_card(variant->driver, &again))
+		EXPECT_EQ(0, rebind(&self->c, variant->driver));
+}
+
+TEST_F(mapping, data_cut_off)
+{
+	unsigned char *data, buf[4096];
+	struct iovec iov;
+	int fd, pinned = 0, pipefd[2];
+
+	fd = pcm_fd(self->pcm);
+	ASSERT_LE(0, fd);
+	data = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		    SNDRV_PCM_MMAP_OFFSET_DATA);
+	ASSERT_NE(MAP_FAILED, data);
+	memset(data, PATTERN, 4096);
+
+	/* A pipe pins the buffer's page: it must keep the pattern. */
+	ASSERT_EQ(0, pipe(pipefd));
+	iov.iov_base = data;
+	iov.iov_len = 4096;
+	if (vmsplice(pipefd[1], &iov, 1, 0) == 4096)
+		pinned = 1;
+	EXPECT_EQ(variant->pinnable, pinned) TH_LOG("vmsplice: %s", strerror(errno));
+
+	self->unbinder = unbind_async(&self->c);
+	ASSERT_LT(0, self->unbinder);
+	ASSERT_EQ(0, wait_card_gone(self->c.num, 20));
+
+	/* The mapping no longer reaches the buffer... */
+	EXPECT_TRUE(all_bytes(data, 4096, 0))
+		TH_LOG("the data mapping still shows the buffer: %#x", data[0]);
+	/* ...takes writes without a signal... */
+	memset(data, LATER, 4096);
+	EXPECT_TRUE(all_bytes(data, 4096, LATER));
+
+	/* ...which the buffer does not see. Let the card go first. */
+	munmap(data, 4096);
+	pcm_close(self->pcm);
+	self->pcm = NULL;
+	close(self->ctl);
+	self->ctl = -1;
+	EXPECT_NE(-1, wait_for(self->unbinder, 20));
+	self->unbinder = 0;
+	if (pinned) {
+		ASSERT_EQ(4096, read(pipefd[0], buf, sizeof(buf)));
+		EXPECT_TRUE(all_bytes(buf, sizeof(buf), PATTERN))
+			TH_LOG("the pinned buffer page saw a write made after the disconnect: %#x",
+			       buf[0]);
+	}
+	close(pipefd[0]);
+	close(pipefd[1]);
+	rebind(&self->c, variant->driver);
+}
+
+#define RING 128
+
+struct mapper {
+	int fd;
+	int *stop;
+	unsigned char *maps[RING];
+	unsigned long made;
+	unsigned long sum;
+	int last_err;
+};
+
+/* Map the data area over and over, touching each mapping, until told. */
+static void *mapper_thread(void *arg)
+{
+	struct mapper *m = arg;
+	unsigned char *p;
+	unsigned int i;
+
+	while (!__atomic_load_n(m->stop, __ATOMIC_RELAXED)) {
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, m->fd,
+			 SNDRV_PCM_MMAP_OFFSET_DATA);
+		if (p == MAP_FAILED) {
+			m->last_err = errno;
+			usleep(100);
+			continue;
+		}
+		/* Fault the page in, if ->mmap() did not. */
+		m->sum += __atomic_load_n(&p[0], __ATOMIC_RELAXED);
+		i = m->made++ % RING;
+		if (m->maps[i])
+			munmap(m->maps[i], 4096);
+		m->maps[i] = p;
+	}
+	return NULL;
+}
+
+/*
+ * mmap() racing the disconnect on two CPUs: whatever mapping exists once
+ * the disconnect is done, made before, during or after it, does not show
+ * the buffer. Only the main thread writes the buffer, before the race.
+ */
+TEST_F_TIMEOUT(mapping, mmap_races_disconnect, 120)
+{
+	struct mapper m[2];
+	int stop = 0;
+	pthread_t t[2];
+	unsigned char *data;
+	unsigned long live = 0, bad = 0;
+	int fd, i, j;
+
+	fd = pcm_fd(self->pcm);
+	ASSERT_LE(0, fd);
+	data = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		    SNDRV_PCM_MMAP_OFFSET_DATA);
+	ASSERT_NE(MAP_FAILED, data);
+	memset(data, PATTERN, 4096);
+
+	for (i = 0; i < 2; i++) {
+		memset(&m[i], 0, sizeof(m[i]));
+		m[i].fd = fd;
+		m[i].stop = &stop;
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, mapper_thread, &m[i]));
+	}
+	usleep(300000);
+	self->unbinder = unbind_async(&self->c);
+	ASSERT_LT(0, self->unbinder);
+	ASSERT_EQ(0, wait_card_gone(self->c.num, 20));
+	usleep(100000);
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+
+	EXPECT_TRUE(all_bytes(data, 4096, 0));
+	for (i = 0; i < 2; i++) {
+		EXPECT_LT(0, m[i].made);
+		EXPECT_EQ(ENODEV, m[i].last_err)
+			TH_LOG("mmap after the disconnect: %s", strerror(m[i].last_err));
+		for (j = 0; j < RING; j++) {
+			if (!m[i].maps[j])
+				continue;
+			live++;
+			if (m[i].maps[j][0] || m[i].maps[j][4095])
+				bad++;
+			munmap(m[i].maps[j], 4096);
+		}
+	}
+	TH_LOG("%lu + %lu mappings made, %lu live at the end, %lu show the buffer",
+	       m[0].made, m[1].made, live, bad);
+	EXPECT_EQ(0, bad);
+	munmap(data, 4096);
+}
+
+/* How long the disconnect gets to finish on its own while a call is held. */
+#define HOLD_S 1.0
+
+enum held { HOLD_CTL_ELEM_READ, HOLD_PCM_SYNC_PTR };
+
+struct held_call {
+	enum held what;
+	int fd;
+	void *page;
+	int rc;
+	int err;
+};
+
+static void *held_thread(void *arg)
+{
+	struct held_call *c = arg;
+
+	errno = 0;
+	if (c->what == HOLD_CTL_ELEM_READ)
+		c->rc = ioctl(c->fd, SNDRV_CTL_IOCTL_ELEM_READ, c->page);
+	else
+		c->rc = ioctl(c->fd, SNDRV_PCM_IOCTL_SYNC_PTR, c->page);
+	c->err = errno;
+	return NULL;
+}
+
+FIXTURE(inflight) {
+	struct card c;
+	int ctl, uffd;
+	void *page;
+	pid_t unbinder;
+	struct pcm *pcm;
+};
+
+FIXTURE_VARIANT(inflight) {
+	enum held what;
+};
+
+FIXTURE_VARIANT_ADD(inflight, ctl_elem_read) { .what = HOLD_CTL_ELEM_READ };
+FIXTURE_VARIANT_ADD(inflight, pcm_sync_ptr) { .what = HOLD_PCM_SYNC_PTR };
+
+FIXTURE_SETUP(inflight)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	char path[64];
+
+	self->unbinder = 0;
+	self->pcm = NULL;
+	self->ctl = -1;
+	self->uffd = -1;
+	if (find_card("Dummy", &self->c))
+		SKIP(return, "no snd-dummy card");
+	self->uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (self->uffd < 0)
+		SKIP(return, "no userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_API, &api));
+	self->page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->page);
+	reg.range.start = (unsigned long)self->page;
+	reg.range.len = 4096;
+	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_REGISTER, &reg));
+	snprintf(path, sizeof(path), "/dev/snd/controlC%d", self->c.num);
+	self->ctl = open(path, O_RDWR);
+	ASSERT_LE(0, self->ctl);
+	self->pcm = pcm_setup(self->c.num, 0, 0, 48000, 2, 500000);
+	ASSERT_NE(NULL, self->pcm);
+}
+
+FIXTURE_TEARDOWN(inflight)
+{
+	struct card again;
+
+	if (self->pcm)
+		pcm_close(self->pcm);
+	if (self->ctl >= 0)
+		close(self->ctl);
+	if (self->uffd >= 0)
+		close(self->uffd);
+	if (self->unbinder > 0)
+		EXPECT_NE(-1, wait_for(self->unbinder, 20))
+			TH_LOG("the unbind did not finish after every file was closed");
+	if (self->ctl >= 0 && find_card("Dummy", &again))
+		EXPECT_EQ(0, rebind(&self->c, "Dummy"));
+}
+
+TEST_F_TIMEOUT(inflight, disconnect_waits, 60)
+{
+	struct held_call call = { .what = variant->what, .page = self->page };
+	struct uffdio_zeropage zero = {
+		.range = { .start = (unsigned long)self->page, .len = 4096 },
+	};
+	struct pollfd p = { .fd = self->uffd, .events = POLLIN };
+	struct uffd_msg msg;
+	pthread_t thread;
+	double start;
+	int early;
+
+	call.fd = variant->what == HOLD_CTL_ELEM_READ ? self->ctl : pcm_fd(self->pcm);
+	ASSERT_LE(0, call.fd);
+	ASSERT_EQ(0, pthread_create(&thread, NULL, held_thread, &call));
+
+	/* The ioctl is inside the method once its copy faults. */
+	ASSERT_EQ(1, poll(&p, 1, 10000));
+	ASSERT_EQ(sizeof(msg), read(self->uffd, &msg, sizeof(msg)));
+	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
+
+	self->unbinder = unbind_async(&self->c);
+	ASSERT_LT(0, self->unbinder);
+	/* New calls are cut off at once... */
+	ASSERT_EQ(0, wait_disconnected(self->ctl, 10));
+	/* ...but the disconnect waits for the one in flight. */
+	start = now_s();
+	early = 0;
+	while (now_s() - start < HOLD_S) {
+		if (!card_in_proc(self->c.num)) {
+			early = 1;
+			break;
+		}
+		usleep(10000);
+	}
+
+	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_ZEROPAGE, &zero));
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	EXPECT_EQ(0, wait_card_gone(self->c.num, 20))
+		TH_LOG("the disconnect did not finish after the call left");
+	EXPECT_EQ(0, early)
+		TH_LOG("the disconnect finished while an ioctl was inside the card");
+	TH_LOG("the held ioctl returned %d (%s)", call.rc, strerror(call.err));
+	/* The fd it used is cut off. */
+	EXPECT_EQ(-1, ioctl(call.fd, SNDRV_CTL_IOCTL_PVERSION, &early));
+	EXPECT_EQ(ENODEV, errno);
+}
+
+TEST_HARNESS_MAIN
