@@ -21,6 +21,7 @@ GOALS = {
     "pty_write_read": 1.01, "pty_tcgets": 1.01, "pty_poll": 1.01,
     "pcm_sync_ptr": 1.01, "pcm_status": 1.01, "ctl_elem_read": 1.01,
     "tiocvhangup_1": 1.10, "tiocvhangup_100": 1.10, "tiocvhangup_1000": 1.10,
+    "snd_disconnect_1": 1.10, "snd_disconnect_100": 1.10,
     "pty_tcgets_2cpu": None,
 }
 

@@ -16,11 +16,14 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -309,6 +312,103 @@ static void bench_alsa(void)
 	close(fd);
 }
 
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+		ret = -1;
+	close(fd);
+	return ret;
+}
+
+#define DUMMY_DRV "/sys/bus/platform/drivers/snd_dummy/"
+
+/*
+ * Disconnect of the snd-dummy card with @files open control files: from
+ * the moment a child is told to unbind the device until a poll() on one of
+ * the files, subscribed to events, reports the disconnect. The unbind itself goes on to
+ * snd_card_free(), which waits for the files to be closed; that part is
+ * not timed. The card is bound again for the next round.
+ */
+static void bench_disconnect(int files)
+{
+	long i, n = scale == 1 ? (files >= 100 ? 10 : 20) : 2;
+	double total = 0, t, end;
+	int go[2], k, card, *fds, status;
+	struct pollfd p;
+	char op[32], path[64];
+	pid_t pid;
+
+	snprintf(op, sizeof(op), "snd_disconnect_%d", files);
+	fds = calloc(files, sizeof(*fds));
+	if (!fds)
+		return fail(op, "calloc");
+	for (i = 0; i < n; i++) {
+		card = dummy_card();
+		if (card < 0) {
+			errno = ENODEV;
+			return fail(op, "no snd-dummy card");
+		}
+		snprintf(path, sizeof(path), "/dev/snd/controlC%d", card);
+		for (k = 0; k < files; k++) {
+			fds[k] = open(path, O_RDWR);
+			if (fds[k] < 0)
+				return fail(op, "open");
+		}
+		/* Without a subscription a control's poll() does not wait. */
+		k = 1;
+		if (ioctl(fds[0], SNDRV_CTL_IOCTL_SUBSCRIBE_EVENTS, &k))
+			return fail(op, "subscribe");
+		if (pipe(go))
+			return fail(op, "pipe");
+		pid = fork();
+		if (pid < 0)
+			return fail(op, "fork");
+		if (pid == 0) {
+			char c;
+
+			/* Hold none of the card's files: the unbind waits for them. */
+			close(go[1]);
+			if (dup2(go[0], 3) != 3)
+				_exit(1);
+			syscall(SYS_close_range, 4, ~0U, 0);
+			if (read(3, &c, 1) != 1)
+				_exit(1);
+			_exit(write_str(DUMMY_DRV "unbind", "snd_dummy.0") ? 1 : 0);
+		}
+		close(go[0]);
+		p.fd = fds[0];
+		p.events = POLLIN;
+		t = now_ns();
+		if (write(go[1], "x", 1) != 1)
+			return fail(op, "write");
+		do {
+			p.revents = 0;
+			if (poll(&p, 1, 10000) != 1) {
+				kill(pid, SIGKILL);
+				return fail(op, "poll: no disconnect");
+			}
+		} while (!(p.revents & POLLERR));
+		total += now_ns() - t;
+		close(go[1]);
+		for (k = 0; k < files; k++)
+			close(fds[k]);
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			return fail(op, "unbind");
+		if (write_str(DUMMY_DRV "bind", "snd_dummy.0"))
+			return fail(op, "bind");
+		end = now_ns() + 10e9;
+		while (dummy_card() < 0 && now_ns() < end)
+			usleep(1000);
+	}
+	report(op, n, total);
+	free(fds);
+}
+
 int main(int argc, char **argv)
 {
 	struct rlimit rl = { 4096, 4096 };
@@ -325,5 +425,7 @@ int main(int argc, char **argv)
 	bench_hangup(100);
 	bench_hangup(1000);
 	bench_alsa();
+	bench_disconnect(1);
+	bench_disconnect(100);
 	return failures ? 1 : 0;
 }
