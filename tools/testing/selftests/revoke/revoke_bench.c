@@ -327,11 +327,14 @@ static int write_str(const char *path, const char *s)
 #define DUMMY_DRV "/sys/bus/platform/drivers/snd_dummy/"
 
 /*
- * Disconnect of the snd-dummy card with @files open control files: from
- * the moment a child is told to unbind the device until a poll() on one of
- * the files, subscribed to events, reports the disconnect. The unbind itself goes on to
- * snd_card_free(), which waits for the files to be closed; that part is
- * not timed. The card is bound again for the next round.
+ * Unbind of the snd-dummy card with @files open control files: from the
+ * moment a child is told to unbind the device until the unbind is done.
+ * The unbind disconnects the card, which a poll() on one of the files
+ * (subscribed to events, so that it waits) reports; the files are then
+ * closed, and snd_card_free() in the unbind, which waits for them, frees
+ * the card. The time covers the disconnect and the release of every file,
+ * the way a program that notices an unplug closes what it has open. The
+ * card is bound again for the next round, untimed.
  */
 static void bench_disconnect(int files)
 {
@@ -392,13 +395,13 @@ static void bench_disconnect(int files)
 				return fail(op, "poll: no disconnect");
 			}
 		} while (!(p.revents & POLLERR));
-		total += now_ns() - t;
-		close(go[1]);
 		for (k = 0; k < files; k++)
 			close(fds[k]);
 		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 		    WEXITSTATUS(status))
 			return fail(op, "unbind");
+		total += now_ns() - t;
+		close(go[1]);
 		if (write_str(DUMMY_DRV "bind", "snd_dummy.0"))
 			return fail(op, "bind");
 		end = now_ns() + 10e9;
