@@ -36,11 +36,56 @@ static int all_bytes(const unsigned char *p, size_t len, unsigned char v)
 	return 1;
 }
 
-FIXTURE(mapping) {
+/* What the fixtures hold of the card under test. */
+struct card_files {
 	struct card c;
 	int ctl;
 	pid_t unbinder;
 	struct pcm *pcm;
+};
+
+static void card_files_init(struct card_files *f)
+{
+	f->ctl = -1;
+	f->unbinder = 0;
+	f->pcm = NULL;
+}
+
+/* Open the card's control and its first playback or capture PCM: 0 or -1. */
+static int card_files_open(struct card_files *f, int capture)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/dev/snd/controlC%d", f->c.num);
+	f->ctl = open(path, O_RDWR);
+	if (f->ctl < 0)
+		return -1;
+	f->pcm = pcm_setup(f->c.num, 0, capture, 48000, 2, 500000);
+	return f->pcm ? 0 : -1;
+}
+
+/*
+ * Close what a test left open, let its unbind finish and bind the card
+ * again. A test that sets @f->ctl to -1 has done all that itself.
+ */
+static void card_files_close(struct __test_metadata *_metadata,
+			     struct card_files *f, const char *driver)
+{
+	struct card again;
+
+	if (f->pcm)
+		pcm_close(f->pcm);
+	if (f->ctl >= 0)
+		close(f->ctl);
+	if (f->unbinder > 0)
+		EXPECT_NE(-1, wait_for(f->unbinder, 20))
+			TH_LOG("the unbind did not finish after every file was closed");
+	if (f->ctl >= 0 && find_card(driver, &again))
+		EXPECT_EQ(0, rebind(&f->c, driver));
+}
+
+FIXTURE(mapping) {
+	struct card_files f;
 };
 
 FIXTURE_VARIANT(mapping) {
@@ -55,33 +100,15 @@ FIXTURE_VARIANT_ADD(mapping, loopback_fault) { .driver = "Loopback", .pinnable =
 
 FIXTURE_SETUP(mapping)
 {
-	char path[64];
-
-	self->unbinder = 0;
-	self->pcm = NULL;
-	self->ctl = -1;
-	if (find_card(variant->driver, &self->c))
+	card_files_init(&self->f);
+	if (find_card(variant->driver, &self->f.c))
 		SKIP(return, "no %s card", variant->driver);
-	snprintf(path, sizeof(path), "/dev/snd/controlC%d", self->c.num);
-	self->ctl = open(path, O_RDWR);
-	ASSERT_LE(0, self->ctl);
-	self->pcm = pcm_setup(self->c.num, 0, 1, 48000, 2, 500000);
-	ASSERT_NE(NULL, self->pcm);
+	ASSERT_EQ(0, card_files_open(&self->f, 1));
 }
 
 FIXTURE_TEARDOWN(mapping)
 {
-	struct card again;
-
-	if (self->pcm)
-		pcm_close(self->pcm);
-	if (self->ctl >= 0)
-		close(self->ctl);
-	if (self->unbinder > 0)
-		EXPECT_NE(-1, wait_for(self->unbinder, 20))
-			TH_LOG("the unbind did not finish after every file was closed");
-	if (self->ctl >= 0 && find_card(variant->driver, &again))
-		EXPECT_EQ(0, rebind(&self->c, variant->driver));
+	card_files_close(_metadata, &self->f, variant->driver);
 }
 
 TEST_F(mapping, data_cut_off)
@@ -90,7 +117,7 @@ TEST_F(mapping, data_cut_off)
 	struct iovec iov;
 	int fd, pinned = 0, pipefd[2];
 
-	fd = pcm_fd(self->pcm);
+	fd = pcm_fd(self->f.pcm);
 	ASSERT_LE(0, fd);
 	data = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 		    SNDRV_PCM_MMAP_OFFSET_DATA);
@@ -105,9 +132,9 @@ TEST_F(mapping, data_cut_off)
 		pinned = 1;
 	EXPECT_EQ(variant->pinnable, pinned) TH_LOG("vmsplice: %s", strerror(errno));
 
-	self->unbinder = unbind_async(&self->c);
-	ASSERT_LT(0, self->unbinder);
-	ASSERT_EQ(0, wait_card_gone(self->c.num, 20));
+	self->f.unbinder = unbind_async(&self->f.c);
+	ASSERT_LT(0, self->f.unbinder);
+	ASSERT_EQ(0, wait_card_gone(self->f.c.num, 20));
 
 	/* The mapping no longer reaches the buffer... */
 	EXPECT_TRUE(all_bytes(data, 4096, 0))
@@ -118,12 +145,12 @@ TEST_F(mapping, data_cut_off)
 
 	/* ...which the buffer does not see. Let the card go first. */
 	munmap(data, 4096);
-	pcm_close(self->pcm);
-	self->pcm = NULL;
-	close(self->ctl);
-	self->ctl = -1;
-	EXPECT_NE(-1, wait_for(self->unbinder, 20));
-	self->unbinder = 0;
+	pcm_close(self->f.pcm);
+	self->f.pcm = NULL;
+	close(self->f.ctl);
+	self->f.ctl = -1;
+	EXPECT_NE(-1, wait_for(self->f.unbinder, 20));
+	self->f.unbinder = 0;
 	if (pinned) {
 		ASSERT_EQ(4096, read(pipefd[0], buf, sizeof(buf)));
 		EXPECT_TRUE(all_bytes(buf, sizeof(buf), PATTERN))
@@ -132,7 +159,7 @@ TEST_F(mapping, data_cut_off)
 	}
 	close(pipefd[0]);
 	close(pipefd[1]);
-	rebind(&self->c, variant->driver);
+	rebind(&self->f.c, variant->driver);
 }
 
 #define RING 128
@@ -185,7 +212,7 @@ TEST_F_TIMEOUT(mapping, mmap_races_disconnect, 120)
 	unsigned long live = 0, bad = 0;
 	int fd, i, j;
 
-	fd = pcm_fd(self->pcm);
+	fd = pcm_fd(self->f.pcm);
 	ASSERT_LE(0, fd);
 	data = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 		    SNDRV_PCM_MMAP_OFFSET_DATA);
@@ -199,9 +226,9 @@ TEST_F_TIMEOUT(mapping, mmap_races_disconnect, 120)
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, mapper_thread, &m[i]));
 	}
 	usleep(300000);
-	self->unbinder = unbind_async(&self->c);
-	ASSERT_LT(0, self->unbinder);
-	ASSERT_EQ(0, wait_card_gone(self->c.num, 20));
+	self->f.unbinder = unbind_async(&self->f.c);
+	ASSERT_LT(0, self->f.unbinder);
+	ASSERT_EQ(0, wait_card_gone(self->f.c.num, 20));
 	usleep(100000);
 	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < 2; i++)
@@ -254,11 +281,9 @@ static void *held_thread(void *arg)
 }
 
 FIXTURE(inflight) {
-	struct card c;
-	int ctl, uffd;
+	struct card_files f;
+	int uffd;
 	void *page;
-	pid_t unbinder;
-	struct pcm *pcm;
 };
 
 FIXTURE_VARIANT(inflight) {
@@ -272,13 +297,10 @@ FIXTURE_SETUP(inflight)
 {
 	struct uffdio_api api = { .api = UFFD_API };
 	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
-	char path[64];
 
-	self->unbinder = 0;
-	self->pcm = NULL;
-	self->ctl = -1;
+	card_files_init(&self->f);
 	self->uffd = -1;
-	if (find_card("Dummy", &self->c))
+	if (find_card("Dummy", &self->f.c))
 		SKIP(return, "no snd-dummy card");
 	self->uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
 	if (self->uffd < 0)
@@ -290,28 +312,14 @@ FIXTURE_SETUP(inflight)
 	reg.range.start = (unsigned long)self->page;
 	reg.range.len = 4096;
 	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_REGISTER, &reg));
-	snprintf(path, sizeof(path), "/dev/snd/controlC%d", self->c.num);
-	self->ctl = open(path, O_RDWR);
-	ASSERT_LE(0, self->ctl);
-	self->pcm = pcm_setup(self->c.num, 0, 0, 48000, 2, 500000);
-	ASSERT_NE(NULL, self->pcm);
+	ASSERT_EQ(0, card_files_open(&self->f, 0));
 }
 
 FIXTURE_TEARDOWN(inflight)
 {
-	struct card again;
-
-	if (self->pcm)
-		pcm_close(self->pcm);
-	if (self->ctl >= 0)
-		close(self->ctl);
 	if (self->uffd >= 0)
 		close(self->uffd);
-	if (self->unbinder > 0)
-		EXPECT_NE(-1, wait_for(self->unbinder, 20))
-			TH_LOG("the unbind did not finish after every file was closed");
-	if (self->ctl >= 0 && find_card("Dummy", &again))
-		EXPECT_EQ(0, rebind(&self->c, "Dummy"));
+	card_files_close(_metadata, &self->f, "Dummy");
 }
 
 TEST_F_TIMEOUT(inflight, disconnect_waits, 60)
@@ -326,7 +334,7 @@ TEST_F_TIMEOUT(inflight, disconnect_waits, 60)
 	double start;
 	int early;
 
-	call.fd = variant->what == HOLD_CTL_ELEM_READ ? self->ctl : pcm_fd(self->pcm);
+	call.fd = variant->what == HOLD_CTL_ELEM_READ ? self->f.ctl : pcm_fd(self->f.pcm);
 	ASSERT_LE(0, call.fd);
 	ASSERT_EQ(0, pthread_create(&thread, NULL, held_thread, &call));
 
@@ -335,15 +343,15 @@ TEST_F_TIMEOUT(inflight, disconnect_waits, 60)
 	ASSERT_EQ(sizeof(msg), read(self->uffd, &msg, sizeof(msg)));
 	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
 
-	self->unbinder = unbind_async(&self->c);
-	ASSERT_LT(0, self->unbinder);
+	self->f.unbinder = unbind_async(&self->f.c);
+	ASSERT_LT(0, self->f.unbinder);
 	/* New calls are cut off at once... */
-	ASSERT_EQ(0, wait_disconnected(self->ctl, 10));
+	ASSERT_EQ(0, wait_disconnected(self->f.ctl, 10));
 	/* ...but the disconnect waits for the one in flight. */
 	start = now_s();
 	early = 0;
 	while (now_s() - start < HOLD_S) {
-		if (!card_in_proc(self->c.num)) {
+		if (!card_in_proc(self->f.c.num)) {
 			early = 1;
 			break;
 		}
@@ -352,7 +360,7 @@ TEST_F_TIMEOUT(inflight, disconnect_waits, 60)
 
 	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_ZEROPAGE, &zero));
 	ASSERT_EQ(0, pthread_join(thread, NULL));
-	EXPECT_EQ(0, wait_card_gone(self->c.num, 20))
+	EXPECT_EQ(0, wait_card_gone(self->f.c.num, 20))
 		TH_LOG("the disconnect did not finish after the call left");
 	EXPECT_EQ(0, early)
 		TH_LOG("the disconnect finished while an ioctl was inside the card");
