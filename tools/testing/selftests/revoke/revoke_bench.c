@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sound/asound.h>
+#include "../revoke-alsa/alsa_common.h"
 
 static long scale = 1;
 static int failures;
@@ -241,25 +242,6 @@ static void bench_hangup(int files)
 	free(fds);
 }
 
-/* The first card whose id is "Dummy" (snd-dummy), or -1. */
-static int dummy_card(void)
-{
-	char path[64], id[32];
-	int card, fd, len;
-
-	for (card = 0; card < 32; card++) {
-		snprintf(path, sizeof(path), "/proc/asound/card%d/id", card);
-		fd = open(path, O_RDONLY);
-		if (fd < 0)
-			continue;
-		len = read(fd, id, sizeof(id) - 1);
-		close(fd);
-		if (len > 0 && !strncmp(id, "Dummy", 5))
-			return card;
-	}
-	return -1;
-}
-
 static void bench_alsa(void)
 {
 	struct snd_pcm_sync_ptr sp;
@@ -268,15 +250,16 @@ static void bench_alsa(void)
 	struct snd_ctl_elem_id id;
 	struct snd_ctl_elem_value val;
 	long i, n = iters(50000);
-	int card = dummy_card(), fd;
+	struct card c;
 	char path[64];
 	double t;
+	int fd;
 
-	if (card < 0) {
+	if (find_card("Dummy", &c)) {
 		errno = ENODEV;
 		return fail("alsa", "no snd-dummy card");
 	}
-	snprintf(path, sizeof(path), "/dev/snd/pcmC%dD0p", card);
+	snprintf(path, sizeof(path), "/dev/snd/pcmC%dD0p", c.num);
 	fd = open(path, O_RDWR | O_NONBLOCK);
 	if (fd < 0)
 		return fail("pcm", "open");
@@ -293,7 +276,7 @@ static void bench_alsa(void)
 	report("pcm_status", n, now_ns() - t);
 	close(fd);
 
-	snprintf(path, sizeof(path), "/dev/snd/controlC%d", card);
+	snprintf(path, sizeof(path), "/dev/snd/controlC%d", c.num);
 	fd = open(path, O_RDWR);
 	if (fd < 0)
 		return fail("ctl", "open");
@@ -312,20 +295,6 @@ static void bench_alsa(void)
 	close(fd);
 }
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), ret = 0;
-
-	if (fd < 0)
-		return -1;
-	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
-		ret = -1;
-	close(fd);
-	return ret;
-}
-
-#define DUMMY_DRV "/sys/bus/platform/drivers/snd_dummy/"
-
 /*
  * Unbind of the snd-dummy card with @files open control files: from the
  * moment a child is told to unbind the device until the unbind is done.
@@ -339,10 +308,11 @@ static int write_str(const char *path, const char *s)
 static void bench_disconnect(int files)
 {
 	long i, n = scale == 1 ? (files >= 100 ? 10 : 20) : 2;
-	double total = 0, t, end;
-	int go[2], k, card, *fds, status;
+	char op[32], path[64], unbind[128];
+	int go[2], k, *fds, status;
+	double total = 0, t;
 	struct pollfd p;
-	char op[32], path[64];
+	struct card c;
 	pid_t pid;
 
 	snprintf(op, sizeof(op), "snd_disconnect_%d", files);
@@ -350,12 +320,13 @@ static void bench_disconnect(int files)
 	if (!fds)
 		return fail(op, "calloc");
 	for (i = 0; i < n; i++) {
-		card = dummy_card();
-		if (card < 0) {
+		if (find_card("Dummy", &c)) {
 			errno = ENODEV;
 			return fail(op, "no snd-dummy card");
 		}
-		snprintf(path, sizeof(path), "/dev/snd/controlC%d", card);
+		snprintf(unbind, sizeof(unbind), "/sys/bus/platform/drivers/%s/unbind",
+			 c.drv);
+		snprintf(path, sizeof(path), "/dev/snd/controlC%d", c.num);
 		for (k = 0; k < files; k++) {
 			fds[k] = open(path, O_RDWR);
 			if (fds[k] < 0)
@@ -371,16 +342,16 @@ static void bench_disconnect(int files)
 		if (pid < 0)
 			return fail(op, "fork");
 		if (pid == 0) {
-			char c;
+			char byte;
 
 			/* Hold none of the card's files: the unbind waits for them. */
 			close(go[1]);
 			if (dup2(go[0], 3) != 3)
 				_exit(1);
 			syscall(SYS_close_range, 4, ~0U, 0);
-			if (read(3, &c, 1) != 1)
+			if (read(3, &byte, 1) != 1)
 				_exit(1);
-			_exit(write_str(DUMMY_DRV "unbind", "snd_dummy.0") ? 1 : 0);
+			_exit(write_sysfs(unbind, c.dev) ? 1 : 0);
 		}
 		close(go[0]);
 		p.fd = fds[0];
@@ -402,11 +373,8 @@ static void bench_disconnect(int files)
 			return fail(op, "unbind");
 		total += now_ns() - t;
 		close(go[1]);
-		if (write_str(DUMMY_DRV "bind", "snd_dummy.0"))
+		if (rebind(&c, "Dummy"))
 			return fail(op, "bind");
-		end = now_ns() + 10e9;
-		while (dummy_card() < 0 && now_ns() < end)
-			usleep(1000);
 	}
 	report(op, n, total);
 	free(fds);
