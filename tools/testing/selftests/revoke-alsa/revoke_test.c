@@ -16,11 +16,11 @@
  *   the fault is resolved.
  */
 #define _GNU_SOURCE
-#include <linux/userfaultfd.h>
 #include <pthread.h>
 #include <sys/uio.h>
 #include "alsa_common.h"
 #include "pcm_setup.h"
+#include "../revoke/uffd_hold.h"
 #include "../kselftest_harness.h"
 
 #define PATTERN 0x5a
@@ -257,91 +257,55 @@ TEST_F_TIMEOUT(mapping, mmap_races_disconnect, 120)
 /* How long the disconnect gets to finish on its own while a call is held. */
 #define HOLD_S 1.0
 
-enum held { HOLD_CTL_ELEM_READ, HOLD_PCM_SYNC_PTR };
-
-struct held_call {
-	enum held what;
-	int fd;
-	void *page;
-	int rc;
-	int err;
-};
-
-static void *held_thread(void *arg)
-{
-	struct held_call *c = arg;
-
-	errno = 0;
-	if (c->what == HOLD_CTL_ELEM_READ)
-		c->rc = ioctl(c->fd, SNDRV_CTL_IOCTL_ELEM_READ, c->page);
-	else
-		c->rc = ioctl(c->fd, SNDRV_PCM_IOCTL_SYNC_PTR, c->page);
-	c->err = errno;
-	return NULL;
-}
-
 FIXTURE(inflight) {
 	struct card_files f;
-	int uffd;
-	void *page;
+	struct uffd_hold hold;
 };
 
 FIXTURE_VARIANT(inflight) {
-	enum held what;
+	bool pcm;		/* the PCM file or the control file */
+	unsigned long cmd;
 };
 
-FIXTURE_VARIANT_ADD(inflight, ctl_elem_read) { .what = HOLD_CTL_ELEM_READ };
-FIXTURE_VARIANT_ADD(inflight, pcm_sync_ptr) { .what = HOLD_PCM_SYNC_PTR };
+FIXTURE_VARIANT_ADD(inflight, ctl_elem_read) {
+	.pcm = false, .cmd = SNDRV_CTL_IOCTL_ELEM_READ,
+};
+
+FIXTURE_VARIANT_ADD(inflight, pcm_sync_ptr) {
+	.pcm = true, .cmd = SNDRV_PCM_IOCTL_SYNC_PTR,
+};
 
 FIXTURE_SETUP(inflight)
 {
-	struct uffdio_api api = { .api = UFFD_API };
-	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	int rc;
 
 	card_files_init(&self->f);
-	self->uffd = -1;
+	self->hold.uffd = -1;
+	self->hold.page = MAP_FAILED;
 	if (find_card("Dummy", &self->f.c))
 		SKIP(return, "no snd-dummy card");
-	self->uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
-	if (self->uffd < 0)
+	rc = uffd_hold_init(&self->hold);
+	if (rc == -1)
 		SKIP(return, "no userfaultfd: %s", strerror(errno));
-	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_API, &api));
-	self->page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, self->page);
-	reg.range.start = (unsigned long)self->page;
-	reg.range.len = 4096;
-	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_REGISTER, &reg));
+	ASSERT_EQ(0, rc) TH_LOG("userfaultfd setup: %s", strerror(errno));
 	ASSERT_EQ(0, card_files_open(&self->f, 0));
 }
 
 FIXTURE_TEARDOWN(inflight)
 {
-	if (self->uffd >= 0)
-		close(self->uffd);
+	uffd_hold_exit(&self->hold);
 	card_files_close(_metadata, &self->f, "Dummy");
 }
 
 TEST_F_TIMEOUT(inflight, disconnect_waits, 60)
 {
-	struct held_call call = { .what = variant->what, .page = self->page };
-	struct uffdio_zeropage zero = {
-		.range = { .start = (unsigned long)self->page, .len = 4096 },
-	};
-	struct pollfd p = { .fd = self->uffd, .events = POLLIN };
-	struct uffd_msg msg;
-	pthread_t thread;
 	double start;
-	int early;
+	int fd, early;
 
-	call.fd = variant->what == HOLD_CTL_ELEM_READ ? self->f.ctl : pcm_fd(self->f.pcm);
-	ASSERT_LE(0, call.fd);
-	ASSERT_EQ(0, pthread_create(&thread, NULL, held_thread, &call));
-
+	fd = variant->pcm ? pcm_fd(self->f.pcm) : self->f.ctl;
+	ASSERT_LE(0, fd);
 	/* The ioctl is inside the method once its copy faults. */
-	ASSERT_EQ(1, poll(&p, 1, 10000));
-	ASSERT_EQ(sizeof(msg), read(self->uffd, &msg, sizeof(msg)));
-	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
+	ASSERT_EQ(0, uffd_hold_start(&self->hold, fd, variant->cmd));
 
 	self->f.unbinder = unbind_async(&self->f.c);
 	ASSERT_LT(0, self->f.unbinder);
@@ -358,15 +322,15 @@ TEST_F_TIMEOUT(inflight, disconnect_waits, 60)
 		usleep(10000);
 	}
 
-	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_ZEROPAGE, &zero));
-	ASSERT_EQ(0, pthread_join(thread, NULL));
+	ASSERT_EQ(0, uffd_hold_release(&self->hold));
 	EXPECT_EQ(0, wait_card_gone(self->f.c.num, 20))
 		TH_LOG("the disconnect did not finish after the call left");
 	EXPECT_EQ(0, early)
 		TH_LOG("the disconnect finished while an ioctl was inside the card");
-	TH_LOG("the held ioctl returned %d (%s)", call.rc, strerror(call.err));
+	TH_LOG("the held ioctl returned %d (%s)", self->hold.rc,
+	       strerror(self->hold.err));
 	/* The fd it used is cut off. */
-	EXPECT_EQ(-1, ioctl(call.fd, SNDRV_CTL_IOCTL_PVERSION, &early));
+	EXPECT_EQ(-1, ioctl(fd, SNDRV_CTL_IOCTL_PVERSION, &early));
 	EXPECT_EQ(ENODEV, errno);
 }
 

@@ -60,8 +60,8 @@ running() { grep -q 'state: RUNNING' "/proc/asound/card$1/pcm0p/sub0/status" 2>/
 
 plug() {
 	has_card && return 0
-	host plug '{"qmp": "device_add", "args": {"driver": "usb-audio", "id": "'$DEV'", "bus": "xhci.0", "audiodev": "snd0"}}' ||
-		return 1
+	host plug '{"qmp": "device_add", "args": {"driver": "usb-audio",'\
+' "id": "'$DEV'", "bus": "xhci.0", "audiodev": "snd0"}}' || return 1
 	wait_for 30 has_card
 }
 
@@ -112,7 +112,8 @@ one() {
 		echo "not ok $name: aplay did not report '$want'"
 		fails=$((fails + 1))
 	else
-		echo "ok $name: aplay ended with status 1 and '$(grep -Eo "write error: .*" "$err")'"
+		got=$(grep -Eo "write error: .*" "$err")
+		echo "ok $name: aplay ended with status 1 and '$got'"
 	fi
 	wait_for 30 no_card || echo "# the card did not go away after the unplug"
 }

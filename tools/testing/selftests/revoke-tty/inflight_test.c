@@ -12,33 +12,14 @@
  * closing the pty master, and vhangup(2).
  */
 #define _GNU_SOURCE
-#include <linux/userfaultfd.h>
-#include <pthread.h>
-#include <sys/syscall.h>
 #include "tty_common.h"
+#include "../revoke/uffd_hold.h"
 #include "../kselftest_harness.h"
 
 /* How long the hangup gets to return on its own while the ioctl is held. */
 #define HOLD_S 1.0
 
 enum how { VIA_OTHER_FD, VIA_SAME_FD, VIA_MASTER_CLOSE, VIA_VHANGUP };
-
-struct held_call {
-	int fd;
-	void *page;
-	int rc;
-	int err;
-};
-
-static void *winsize_thread(void *arg)
-{
-	struct held_call *c = arg;
-
-	errno = 0;
-	c->rc = ioctl(c->fd, TIOCGWINSZ, c->page);
-	c->err = errno;
-	return NULL;
-}
 
 static void hang_up(enum how how, int master, int slave, int slave2, int go)
 {
@@ -64,8 +45,8 @@ static void hang_up(enum how how, int master, int slave, int slave2, int go)
 }
 
 FIXTURE(inflight) {
-	int master, slave, slave2, uffd;
-	void *page;
+	int master, slave, slave2;
+	struct uffd_hold hold;
 	char name[64];
 };
 
@@ -80,19 +61,11 @@ FIXTURE_VARIANT_ADD(inflight, vhangup) { .how = VIA_VHANGUP };
 
 FIXTURE_SETUP(inflight)
 {
-	struct uffdio_api api = { .api = UFFD_API };
-	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	int rc = uffd_hold_init(&self->hold);
 
-	self->uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
-	if (self->uffd < 0)
+	if (rc == -1)
 		SKIP(return, "no userfaultfd: %s", strerror(errno));
-	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_API, &api));
-	self->page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, self->page);
-	reg.range.start = (unsigned long)self->page;
-	reg.range.len = 4096;
-	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_REGISTER, &reg));
+	ASSERT_EQ(0, rc) TH_LOG("userfaultfd setup: %s", strerror(errno));
 	ASSERT_EQ(0, open_pty(&self->master, &self->slave, self->name,
 			      sizeof(self->name)));
 	self->slave2 = open(self->name, O_RDWR | O_NOCTTY);
@@ -101,34 +74,23 @@ FIXTURE_SETUP(inflight)
 
 FIXTURE_TEARDOWN(inflight)
 {
-	if (self->uffd < 0)
+	if (self->hold.uffd < 0)
 		return;
 	close(self->slave2);
 	close(self->slave);
 	if (self->master >= 0)
 		close(self->master);
-	close(self->uffd);
+	uffd_hold_exit(&self->hold);
 }
 
 TEST_F_TIMEOUT(inflight, hangup_waits, 60)
 {
-	struct held_call call = { .fd = self->slave, .page = self->page };
-	struct uffdio_zeropage zero = {
-		.range = { .start = (unsigned long)self->page, .len = 4096 },
-	};
-	struct pollfd p = { .fd = self->uffd, .events = POLLIN };
-	struct uffd_msg msg;
 	int status, early, go[2];
-	pthread_t thread;
 	double start;
 	pid_t pid;
 
-	ASSERT_EQ(0, pthread_create(&thread, NULL, winsize_thread, &call));
-
 	/* The ioctl is inside the tty once its copy faults. */
-	ASSERT_EQ(1, poll(&p, 1, 10000));
-	ASSERT_EQ(sizeof(msg), read(self->uffd, &msg, sizeof(msg)));
-	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
+	ASSERT_EQ(0, uffd_hold_start(&self->hold, self->slave, TIOCGWINSZ));
 
 	ASSERT_EQ(0, pipe(go));
 	pid = fork();
@@ -155,8 +117,7 @@ TEST_F_TIMEOUT(inflight, hangup_waits, 60)
 	}
 
 	/* Let the ioctl go on: then the hangup may return. */
-	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_ZEROPAGE, &zero));
-	ASSERT_EQ(0, pthread_join(thread, NULL));
+	ASSERT_EQ(0, uffd_hold_release(&self->hold));
 	if (!early) {
 		status = wait_for(pid, 30);
 		ASSERT_NE(-1, status) TH_LOG("the hangup did not return after the ioctl left");
@@ -167,9 +128,10 @@ TEST_F_TIMEOUT(inflight, hangup_waits, 60)
 	EXPECT_EQ(0, early)
 		TH_LOG("the hangup returned while a TIOCGWINSZ was inside the tty");
 	/* The call in flight finished as a live one... */
-	EXPECT_EQ(0, call.rc) TH_LOG("TIOCGWINSZ: %s", strerror(call.err));
+	EXPECT_EQ(0, self->hold.rc)
+		TH_LOG("TIOCGWINSZ: %s", strerror(self->hold.err));
 	/* ...and the fd it used is hung up. */
-	EXPECT_EQ(-1, ioctl(self->slave, TIOCGWINSZ, self->page));
+	EXPECT_EQ(-1, ioctl(self->slave, TIOCGWINSZ, self->hold.page));
 	EXPECT_EQ(EIO, errno);
 }
 

@@ -1,5 +1,8 @@
-#!/usr/bin/expect -f
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# An expect script; for sh, the next line runs expect on it (for Tcl the \
+exec expect -f "$0" "$@"
+# comment above goes on over that line, so expect never runs it).
 #
 # Real logins on a serial line: agetty on ttyS1, driven from ttyS2 (the
 # harness joins the two like a null-modem cable), login(1) and a shell.
