@@ -24,32 +24,44 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
-static void revokable_drained(struct percpu_ref *ref)
+/**
+ * __revokable_wake - wake revoke_it() waiting for the calls to leave
+ * @r: the object
+ *
+ * For revokable_leave(), when a call leaves while a revoke waits.
+ */
+void __revokable_wake(struct revokable *r)
 {
-	struct revokable *r = container_of(ref, struct revokable, users);
+	wake_up(&r->drained);
+}
+EXPORT_SYMBOL(__revokable_wake);
 
-	complete(&r->drained);
+/*
+ * Has every call that entered left? Called after @r->state stopped new
+ * calls. The leaves are summed first: a leave that is counted has its enter,
+ * which came before it, counted by the second sum, so a call that is still
+ * in flight makes the sums differ even if it moved to another CPU.
+ */
+static bool revokable_idle(struct revokable *r)
+{
+	unsigned long enters = 0, leaves = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		leaves += READ_ONCE(per_cpu_ptr(r->users, cpu)->leaves);
+	/* Pairs with the barrier in revokable_enter(). */
+	smp_mb();
+	for_each_possible_cpu(cpu)
+		enters += READ_ONCE(per_cpu_ptr(r->users, cpu)->enters);
+	return enters == leaves;
 }
 
 /*
- * Use the lockdep map like a recursive read lock around method calls and
- * like a write lock around the wait in revoke_it(), so that revoking while
- * holding a lock some method takes is reported instead of hanging.
+ * revoke_it() holds the lockdep map like a write lock around its wait, the
+ * method calls hold it like a recursive read lock (revoke.h), so that
+ * revoking while holding a lock some method takes is reported instead of
+ * hanging.
  */
-static inline void revoke_dep_read_acquire(struct revokable *r)
-{
-#ifdef CONFIG_LOCKDEP
-	lock_map_acquire_read(&r->dep_map);
-#endif
-}
-
-static inline void revoke_dep_release(struct revokable *r)
-{
-#ifdef CONFIG_LOCKDEP
-	lock_map_release(&r->dep_map);
-#endif
-}
-
 static inline void revoke_dep_acquire(struct revokable *r)
 {
 #ifdef CONFIG_LOCKDEP
@@ -69,19 +81,16 @@ static inline void revoke_dep_acquire(struct revokable *r)
 int __revokable_init(struct revokable *r, const struct revokable_ops *ops,
 		     const char *name, struct lock_class_key *key)
 {
-	int err;
-
 	if (WARN_ON(!ops || !ops->revoked_fops))
 		return -EINVAL;
-	err = percpu_ref_init(&r->users, revokable_drained,
-			      PERCPU_REF_ALLOW_REINIT, GFP_KERNEL);
-	if (err)
-		return err;
+	r->users = alloc_percpu(struct revokable_count);
+	if (!r->users)
+		return -ENOMEM;
 	spin_lock_init(&r->lock);
 	INIT_LIST_HEAD(&r->files);
 	r->state = REVOKABLE_LIVE;
 	mutex_init(&r->revoke_mutex);
-	init_completion(&r->drained);
+	init_waitqueue_head(&r->drained);
 	r->ops = ops;
 	r->revokes = 0;
 #ifdef CONFIG_LOCKDEP
@@ -113,7 +122,8 @@ void revokable_exit(struct revokable *r)
 	if (!r->ops)
 		return;
 	WARN_ON_ONCE(!list_empty(&r->files));
-	percpu_ref_exit(&r->users);
+	free_percpu(r->users);
+	r->users = NULL;
 }
 EXPORT_SYMBOL_GPL(revokable_exit);
 
@@ -169,27 +179,9 @@ EXPORT_SYMBOL_GPL(make_revokable);
  */
 const struct file_operations *__start_using(struct file *file)
 {
-	struct revoke *rev = file->f_revoke;
-	struct revokable *r = rev->r;
-
-	if (unlikely(READ_ONCE(rev->revoked)))
-		return rev->revoked_fops;
-	if (unlikely(!percpu_ref_tryget_live(&r->users)))
-		return rev->revoked_fops;
-	/*
-	 * A revoke that completed re-armed the counter; the file was marked
-	 * before it was killed. Pairs with the release store that switches
-	 * the counter back to per-CPU mode in percpu_ref_reinit().
-	 */
-	smp_rmb();
-	if (unlikely(READ_ONCE(rev->revoked))) {
-		percpu_ref_put(&r->users);
-		return rev->revoked_fops;
-	}
-	revoke_dep_read_acquire(r);
-	return file->f_op;
+	return revoke_start_using(file);
 }
-EXPORT_SYMBOL_GPL(__start_using);
+EXPORT_SYMBOL(__start_using);
 
 /**
  * __stop_using - slow path of stop_using() for revokable files
@@ -198,14 +190,72 @@ EXPORT_SYMBOL_GPL(__start_using);
  */
 void __stop_using(struct file *file, const struct file_operations *fop)
 {
-	struct revokable *r = file->f_revoke->r;
-
-	if (fop != file->f_op)
-		return;
-	revoke_dep_release(r);
-	percpu_ref_put(&r->users);
+	revoke_stop_using(file, fop);
 }
-EXPORT_SYMBOL_GPL(__stop_using);
+EXPORT_SYMBOL(__stop_using);
+
+/**
+ * call_read_iter_revokable - call_read_iter() of a revokable file
+ * @file: a file with %FMODE_REVOKABLE
+ * @kio: the kiocb
+ * @iter: the destination
+ *
+ * Out of line, so that call_read_iter() of other files keeps its tail call.
+ *
+ * Return: what ->read_iter returned, or -EINVAL if there is none.
+ */
+ssize_t call_read_iter_revokable(struct file *file, struct kiocb *kio,
+				 struct iov_iter *iter)
+{
+	const struct file_operations *fop = revoke_start_using(file);
+	ssize_t ret = -EINVAL;
+
+	if (likely(fop->read_iter))
+		ret = fop->read_iter(kio, iter);
+	revoke_stop_using(file, fop);
+	return ret;
+}
+EXPORT_SYMBOL(call_read_iter_revokable);
+
+/**
+ * call_write_iter_revokable - call_write_iter() of a revokable file
+ * @file: a file with %FMODE_REVOKABLE
+ * @kio: the kiocb
+ * @iter: the source
+ *
+ * Return: what ->write_iter returned, or -EINVAL if there is none.
+ */
+ssize_t call_write_iter_revokable(struct file *file, struct kiocb *kio,
+				  struct iov_iter *iter)
+{
+	const struct file_operations *fop = revoke_start_using(file);
+	ssize_t ret = -EINVAL;
+
+	if (likely(fop->write_iter))
+		ret = fop->write_iter(kio, iter);
+	revoke_stop_using(file, fop);
+	return ret;
+}
+EXPORT_SYMBOL(call_write_iter_revokable);
+
+/**
+ * vfs_poll_revokable - vfs_poll() of a revokable file
+ * @file: a file with %FMODE_REVOKABLE
+ * @pt: the poll table
+ *
+ * Return: what ->poll returned, or %DEFAULT_POLLMASK if there is none.
+ */
+__poll_t vfs_poll_revokable(struct file *file, struct poll_table_struct *pt)
+{
+	const struct file_operations *fop = revoke_start_using(file);
+	__poll_t mask = DEFAULT_POLLMASK;
+
+	if (likely(fop->poll))
+		mask = fop->poll(file, pt);
+	revoke_stop_using(file, fop);
+	return mask;
+}
+EXPORT_SYMBOL(vfs_poll_revokable);
 
 #ifdef CONFIG_MMU
 static vm_fault_t revoked_vm_fault_sigbus(struct vm_fault *vmf)
@@ -339,7 +389,7 @@ static void __revoke(struct revokable *r, bool kill, struct file *self)
 	if (self) {
 		/* Our own call must not hold up the wait below. */
 		revoke_dep_release(r);
-		percpu_ref_put(&r->users);
+		revokable_leave(r);
 	}
 
 	mutex_lock(&r->revoke_mutex);
@@ -350,14 +400,16 @@ static void __revoke(struct revokable *r, bool kill, struct file *self)
 		spin_unlock(&r->lock);
 		goto out;
 	}
-	/* 1. No new caller: mark the files, then kill the counter. */
+	/* 1. No new caller: mark the files and the object. */
 	WRITE_ONCE(r->state, REVOKABLE_REVOKING);
 	list_for_each_entry(rev, &r->files, list)
 		WRITE_ONCE(rev->revoked, true);
 	spin_unlock(&r->lock);
-
-	reinit_completion(&r->drained);
-	percpu_ref_kill(&r->users);
+	/*
+	 * Pairs with the barriers in revokable_enter() and revokable_leave():
+	 * a caller that did not see the state is in the sums below.
+	 */
+	smp_mb();
 
 	/* 2. End every indefinite wait of the callers in flight. */
 	if (r->ops->kick)
@@ -365,7 +417,7 @@ static void __revoke(struct revokable *r, bool kill, struct file *self)
 
 	/* 3. Wait until they have all left. */
 	revoke_dep_acquire(r);
-	wait_for_completion(&r->drained);
+	wait_event(r->drained, revokable_idle(r));
 	revoke_dep_release(r);
 
 	/*
@@ -394,10 +446,11 @@ static void __revoke(struct revokable *r, bool kill, struct file *self)
 		fput(rev->file);
 	}
 
-	percpu_ref_reinit(&r->users);
 	spin_lock(&r->lock);
 	r->revokes++;
-	WRITE_ONCE(r->state, kill ? REVOKABLE_DEAD : REVOKABLE_LIVE);
+	/* The files were marked first: see __start_using(). */
+	smp_store_release(&r->state,
+			  kill ? REVOKABLE_DEAD : REVOKABLE_LIVE);
 	spin_unlock(&r->lock);
 out:
 	/*
@@ -405,7 +458,7 @@ out:
 	 * wait sees it.
 	 */
 	if (self)
-		percpu_ref_get(&r->users);
+		revokable_enter(r);
 	mutex_unlock(&r->revoke_mutex);
 	if (self)
 		revoke_dep_read_acquire(r);

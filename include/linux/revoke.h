@@ -7,13 +7,13 @@
 #ifndef _LINUX_REVOKE_H
 #define _LINUX_REVOKE_H
 
-#include <linux/completion.h>
 #include <linux/fs.h>
 #include <linux/list.h>
-#include <linux/lockdep_types.h>
+#include <linux/lockdep.h>
 #include <linux/mutex.h>
-#include <linux/percpu-refcount.h>
+#include <linux/percpu.h>
 #include <linux/spinlock.h>
+#include <linux/wait.h>
 
 struct revokable;
 struct vm_area_struct;
@@ -60,13 +60,27 @@ struct revokable_ops {
 };
 
 /**
+ * struct revokable_count - one CPU's count of method calls on an object
+ * @enters: calls that entered on this CPU
+ * @leaves: calls that left on this CPU
+ *
+ * A call may leave on another CPU than the one it entered on; only the sums
+ * over all CPUs mean anything. They only grow, so that revoke can read
+ * them while they change (see revokable_idle()).
+ */
+struct revokable_count {
+	unsigned long enters;
+	unsigned long leaves;
+};
+
+/**
  * struct revokable - an object whose open files can be revoked
- * @users: method calls in flight on the files, per-CPU while live
+ * @users: method calls in flight on the files, counted per CPU
  * @lock: protects @files and @state
  * @files: the &struct revoke of every live file
  * @state: %REVOKABLE_LIVE, %REVOKABLE_REVOKING or %REVOKABLE_DEAD
  * @revoke_mutex: serialises revoke_it() callers
- * @drained: completed when @users drops to zero after a kill
+ * @drained: where revoke_it() waits for the calls in flight to leave
  * @ops: the subsystem's &struct revokable_ops
  * @revokes: how many times the object has been revoked
  * @dep_map: lockdep map; method calls hold it for read, revoke_it() for write
@@ -75,12 +89,12 @@ struct revokable_ops {
  * revokable_init() and torn down with revokable_exit().
  */
 struct revokable {
-	struct percpu_ref users;
+	struct revokable_count __percpu *users;
 	spinlock_t lock;		/* protects files and state */
 	struct list_head files;
 	unsigned int state;
 	struct mutex revoke_mutex;	/* one revoke at a time */
-	struct completion drained;
+	wait_queue_head_t drained;
 	const struct revokable_ops *ops;
 	unsigned long revokes;
 #ifdef CONFIG_LOCKDEP
@@ -144,6 +158,105 @@ void revoke_self(struct file *file);
 void revokable_kill(struct revokable *r);
 void revoke_file_release(struct file *file);
 
+void __revokable_wake(struct revokable *r);
+
+/*
+ * Counting method calls without a shared cache line.
+ *
+ * A call counts itself in its CPU's @enters, then looks at @state; it
+ * leaves by counting in @leaves, then looks at @state again. revoke_it()
+ * sets @state, then sums the counts. A full barrier on both sides between
+ * the write and the read makes sure that a call which did not see the
+ * revoke is seen by the sum, and that a call which leaves unseen by a sum
+ * sees the revoke and wakes it (store buffering: each side sees the other
+ * or is seen by it). No grace period is involved: a revoke with no call
+ * in flight costs a walk of the possible CPUs.
+ *
+ * Inline, for the VFS's out-of-line paths of revokable files; everything
+ * else goes through start_using() and stop_using().
+ */
+static __always_inline void revokable_enter(struct revokable *r)
+{
+	this_cpu_inc(r->users->enters);
+	/* Pairs with the barrier after the state is set in revoke_it(). */
+	smp_mb();
+}
+
+static __always_inline void revokable_leave(struct revokable *r)
+{
+	this_cpu_inc(r->users->leaves);
+	/* Pairs with the barrier after the state is set in revoke_it(). */
+	smp_mb();
+	if (unlikely(READ_ONCE(r->state) != REVOKABLE_LIVE))
+		__revokable_wake(r);
+}
+
+/*
+ * Method calls hold the lockdep map of their object like a recursive read
+ * lock, revoke_it() holds it like a write lock around its wait.
+ */
+static __always_inline void revoke_dep_read_acquire(struct revokable *r)
+{
+#ifdef CONFIG_LOCKDEP
+	lock_map_acquire_read(&r->dep_map);
+#endif
+}
+
+static __always_inline void revoke_dep_release(struct revokable *r)
+{
+#ifdef CONFIG_LOCKDEP
+	lock_map_release(&r->dep_map);
+#endif
+}
+
+/**
+ * revoke_start_using - start_using() of a file known to be revokable
+ * @file: a file with %FMODE_REVOKABLE
+ *
+ * Return: @file->f_op with the call counted, or the revoked operations
+ * with nothing counted.
+ */
+static __always_inline const struct file_operations *
+revoke_start_using(struct file *file)
+{
+	struct revoke *rev = file->f_revoke;
+	struct revokable *r;
+
+	if (unlikely(READ_ONCE(rev->revoked)))
+		return rev->revoked_fops;
+	r = rev->r;
+	revokable_enter(r);
+	/*
+	 * A revoke that completed meanwhile marked the file before it let
+	 * new calls in again: read the state before the mark. Pairs with
+	 * the release of the state at the end of revoke_it().
+	 */
+	if (unlikely(smp_load_acquire(&r->state) != REVOKABLE_LIVE ||
+		     READ_ONCE(rev->revoked))) {
+		revokable_leave(r);
+		return rev->revoked_fops;
+	}
+	revoke_dep_read_acquire(r);
+	return file->f_op;
+}
+
+/**
+ * revoke_stop_using - stop_using() of a file known to be revokable
+ * @file: a file with %FMODE_REVOKABLE
+ * @fop: what revoke_start_using() returned
+ */
+static __always_inline void revoke_stop_using(struct file *file,
+					      const struct file_operations *fop)
+{
+	struct revokable *r;
+
+	if (fop != file->f_op)
+		return;
+	r = file->f_revoke->r;
+	revoke_dep_release(r);
+	revokable_leave(r);
+}
+
 /**
  * revoke_in_progress - should waits in methods of @r's files end now?
  * @r: the object
@@ -167,6 +280,17 @@ static inline bool file_revoked(const struct file *file)
 }
 
 #else /* !CONFIG_REVOKE */
+
+static inline const struct file_operations *
+revoke_start_using(struct file *file)
+{
+	return file->f_op;
+}
+
+static inline void revoke_stop_using(struct file *file,
+				     const struct file_operations *fop)
+{
+}
 
 static inline void revoke_file_release(struct file *file)
 {

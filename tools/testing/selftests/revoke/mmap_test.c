@@ -27,6 +27,8 @@
 #define RACE_ROUNDS	10000
 #define RACE_REVOKES	200
 #define RACE_LIVE	64
+/* Mappings made between two revokes: a revoke takes microseconds. */
+#define RACE_PACE	4
 
 static long page_size;
 static __thread sigjmp_buf probe_env;
@@ -465,12 +467,22 @@ static void *race_revoker(void *arg)
 {
 	struct race *r = arg;
 	int ctl = open(TRV_CTL_DEV, O_RDWR | O_CLOEXEC);
+	unsigned long next = 0;
 
 	if (ctl < 0) {
 		race_error(r, "open ctl");
 		return NULL;
 	}
 	while (!__atomic_load_n(&r->stop, __ATOMIC_SEQ_CST)) {
+		/*
+		 * Back to back, revokes would keep the object revoking most of
+		 * the time and the mappers from getting anywhere.
+		 */
+		if (__atomic_load_n(&r->rounds, __ATOMIC_SEQ_CST) < next) {
+			usleep(100);
+			continue;
+		}
+		next = __atomic_load_n(&r->rounds, __ATOMIC_SEQ_CST) + RACE_PACE;
 		/*
 		 * Mostly unplug-style, so that opens go on to a fresh object
 		 * meanwhile; every fourth one hangup-style.
