@@ -7,6 +7,9 @@
 #   make check BASE=1 the same test suites on the unpatched base
 #   make bench        base vs patched fast kernels under qemu -icount;
 #                     table in build/bench.json and build/bench.svg
+#   make series       the series as mails in build/series (format-patch,
+#                     cover letter, checkpatch, get_maintainer) and the
+#                     fast kernel built at every patch; BISECT=0 skips that
 #   make refresh      quilt refresh of the top patch applied in build/src
 #
 # See README.md.
@@ -30,13 +33,13 @@ endif
 
 SELFTESTS := revoke-tty revoke-alsa revoke
 
-.PHONY: bench all deps assemble kernel-run kernel-check selftests check run refresh \
+.PHONY: series bench all deps assemble kernel-run kernel-check selftests check run refresh \
 	checkpatch clean distclean help
 
 all: help
 
 help:
-	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,15p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@$(H)/deps.sh
@@ -61,9 +64,15 @@ selftests: deps
 	@! grep -E 'warning:|error:' $(B)/kselftest-build.log || \
 		{ echo "error: the kselftests build with warnings"; exit 1; }
 
+# checkpatch on patches/ and our files, then the series as mails (make
+# series without the build at every patch): checkpatch and get_maintainer.
 checkpatch: deps
 	@$(H)/assemble.sh src
+	@$(H)/assemble.sh base
 	@$(H)/checkpatch.sh >$(B)/checkpatch.result
+	@SERIES_OUT=$(B)/series-check $(H)/series.sh >$(B)/series.out 2>&1 || \
+		echo "not ok series: make series BISECT=0 failed (build/series.out)" >>$(B)/checkpatch.result
+	@grep -E '^(ok|not ok) ' $(B)/series.out >>$(B)/checkpatch.result || true
 
 check: kernel-check selftests $(if $(filter 1,$(BASE)),,checkpatch)
 	@echo "==> booting the $(TREE)/check kernel and running the tests (timeout $(TIMEOUT) s)"
@@ -84,6 +93,11 @@ bench: deps selftests
 
 run: kernel-run selftests
 	@$(H)/run.sh $(B)/obj-$(TREE)-run/arch/x86/boot/bzImage
+
+BISECT ?= 1
+series: deps
+	@$(H)/assemble.sh base
+	@$(H)/series.sh $(if $(filter 1,$(BISECT)),--bisect)
 
 refresh:
 	@cd $(B)/src && QUILT_PATCHES=patches quilt refresh -p ab --no-timestamps --no-index && \

@@ -1,0 +1,177 @@
+#!/bin/bash
+# Turn patches/ and our new files into a series for the mailing list.
+#
+#   series.sh [--bisect]
+#
+# Writes build/series/: a cover letter and one `git format-patch` patch per
+# entry of patches/series, each new file of ours in the patch that
+# patches/new-files names for it. Then runs scripts/checkpatch.pl --strict
+# and scripts/get_maintainer.pl on every patch of it (build/series/
+# checkpatch.log, build/series/maintainers.txt; SERIES_OUT= names another
+# directory than build/series). With --bisect it also
+# builds the fast (run) kernel with the series applied up to each patch in
+# turn (build/series/bisect.log). Ends with one "ok"/"not ok" line per check
+# and fails if any check failed.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+bisect=0
+[ "${1:-}" = --bisect ] && bisect=1
+
+out=${SERIES_OUT:-$BUILD/series}
+git_dir=$out-git
+manifest=$TOP/patches/new-files
+base=$BUILD/base
+prefix="RFC PATCH"
+
+series() {
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/patches/series" | awk '{print $1}'
+}
+
+# The new files of the repository: what assemble.sh copies over the base.
+our_files() {
+	(cd "$TOP" && git ls-files -co --exclude-standard -- Documentation drivers fs include kernel lib mm sound \
+		tools/testing/selftests | sort)
+}
+
+manifest_files() {
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$manifest" | awk '{print $1}' | sort
+}
+
+files_of() {
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$manifest" | awk -v p="$1" '$2 == p {print $1}'
+}
+
+[ -d "$base" ] && [ -f "$base/.base-sha256" ] ||
+	die "no pristine base in build/base; run 'make assemble BASE=1' first"
+[ -f "$manifest" ] || die "patches/new-files is missing"
+
+# Every new file is in exactly one patch, every patch named exists.
+missing=$(comm -23 <(our_files) <(manifest_files))
+[ -z "$missing" ] || die "new files not in patches/new-files: $(echo $missing)"
+stale=$(comm -13 <(our_files) <(manifest_files))
+[ -z "$stale" ] || die "patches/new-files names files that do not exist: $(echo $stale)"
+dup=$(manifest_files | uniq -d)
+[ -z "$dup" ] || die "patches/new-files names a file twice: $(echo $dup)"
+while read -r p; do
+	series | grep -qxF "$p" || die "patches/new-files names $p, which is not in patches/series"
+done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$manifest" | awk '{print $2}' | sort -u)
+
+# A git tree with the base version of every file the patches touch: the
+# series made from it is byte for byte what a full 6.12.y tree would give
+# (the blob ids in the index lines only depend on the contents).
+step "building the series in ${out#$TOP/}"
+rm -rf "$git_dir" "$out"
+mkdir -p "$git_dir" "$out"
+date=$(git -C "$TOP" log -1 --format=%cI 2>/dev/null || echo 2026-01-01T00:00:00+00:00)
+export GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date
+# The cover letter comes from the author of the patches.
+author=$(sed -n 's/^From: //p;q' "$TOP/patches/$(series | head -n 1)")
+name=${author% <*}
+email=${author##*<}
+email=${email%>}
+[ -n "$name" ] && [ -n "$email" ] || die "no From: line in the first patch"
+export GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email
+g() { git -C "$git_dir" -c user.name="$name" -c user.email="$email" \
+	-c core.autocrlf=false "$@"; }
+g init -q
+while read -r f; do
+	[ -f "$base/$f" ] || continue
+	mkdir -p "$git_dir/$(dirname "$f")"
+	cp -p "$base/$f" "$git_dir/$f"
+done < <(series | while read -r p; do
+	sed -n -e 's|^--- a/||p' -e 's|^+++ b/||p' "$TOP/patches/$p" | sed 's/\t.*//'
+done | sort -u)
+g add -A
+g commit -q -m "Linux $BASE_VERSION: the files this series changes" \
+	-m "Debian's linux-source-6.12 $BASE_VERSION (Linux 6.12 with Debian's patches)."
+first=$(g rev-parse HEAD)
+
+n=0
+while read -r p; do
+	n=$((n + 1))
+	g am -q --keep-cr "$TOP/patches/$p" ||
+		{ g am --abort || true; die "$p does not apply with git am"; }
+	added=$(files_of "$p")
+	if [ -n "$added" ]; then
+		for f in $added; do
+			mkdir -p "$git_dir/$(dirname "$f")"
+			cp -p "$TOP/$f" "$git_dir/$f"
+			g add "$f"
+		done
+		g commit -q --amend --no-edit
+	fi
+done < <(series)
+
+g format-patch -q --cover-letter --subject-prefix="$prefix" -o "$out" "$first"..HEAD
+cover=$(ls "$out"/0000-cover-letter.patch)
+python3 "$(dirname "$0")/cover.py" --cover "$cover" --template "$TOP/patches/cover-letter.txt" \
+	--bench "$BUILD/bench.json" --base-version "$BASE_VERSION"
+
+# checkpatch and get_maintainer, from the base tree.
+fail=0
+: >"$out/checkpatch.log"
+: >"$out/maintainers.txt"
+for f in "$out"/[0-9]*.patch; do
+	name=$(basename "$f")
+	[ "$name" = 0000-cover-letter.patch ] && continue
+	echo "=== $name" >>"$out/checkpatch.log"
+	if (cd "$base" && perl scripts/checkpatch.pl --strict --no-summary --show-types \
+		--color=never "$f") >>"$out/checkpatch.log" 2>&1; then
+		echo "ok series/$name checkpatch"
+	else
+		echo "not ok series/$name checkpatch (build/series/checkpatch.log)"
+		fail=1
+	fi
+	echo "=== $name" >>"$out/maintainers.txt"
+	if (cd "$base" && perl scripts/get_maintainer.pl --no-git --no-git-fallback \
+		--no-rolestats "$f") >>"$out/maintainers.txt" 2>&1; then
+		echo "ok series/$name get_maintainer"
+	else
+		echo "not ok series/$name get_maintainer (build/series/maintainers.txt)"
+		fail=1
+	fi
+done
+
+if [ $bisect -eq 1 ]; then
+	# The fast kernel at every patch, in a tree of its own: the base,
+	# then the patches one by one with git apply, the new files of each
+	# patch with it. Incremental builds; ccache makes reruns quick.
+	tree=$BUILD/series-tree
+	step "building the run kernel at every patch in ${tree#$TOP/}"
+	if [ ! -f "$tree/.base-sha256" ] || ! cmp -s "$tree/.base-sha256" "$base/.base-sha256"; then
+		rm -rf "$tree"
+		cp -a "$base" "$tree"
+	fi
+	# Back to the base: undo what a previous run applied.
+	if [ -f "$tree/.series-applied" ]; then
+		tac "$tree/.series-applied" | while read -r p; do
+			(cd "$tree" && patch -R -p1 -s --no-backup-if-mismatch <"$TOP/patches/$p") ||
+				die "cannot undo $p in ${tree#$TOP/}; remove it and run again"
+			for f in $(files_of "$p"); do rm -f "$tree/$f"; done
+		done
+		rm -f "$tree/.series-applied"
+	fi
+	: >"$out/bisect.log"
+	i=0
+	while read -r p; do
+		i=$((i + 1))
+		(cd "$tree" && patch -p1 -s --no-backup-if-mismatch <"$TOP/patches/$p") ||
+			die "$p does not apply to ${tree#$TOP/}"
+		echo "$p" >>"$tree/.series-applied"
+		for f in $(files_of "$p"); do
+			mkdir -p "$tree/$(dirname "$f")"
+			cp -p "$TOP/$f" "$tree/$f"
+		done
+		start=$(date +%s)
+		if BUILD=$BUILD "$(dirname "$0")/kbuild.sh" series-tree run >>"$out/bisect.log" 2>&1; then
+			echo "ok build at $i/$n $p ($(($(date +%s) - start)) s)"
+		else
+			echo "not ok build at $i/$n $p (build/series/bisect.log)"
+			fail=1
+		fi
+	done < <(series)
+fi
+
+echo "==> the series is in ${out#$TOP/}: $(ls "$out"/*.patch | wc -l) mails"
+[ $fail -eq 0 ] || die "some checks of the series failed (see above)"
