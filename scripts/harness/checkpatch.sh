@@ -32,3 +32,32 @@ done < <(cd "$TOP" && git ls-files -co --exclude-standard -- \
 	'fs/*' 'include/*' 'lib/*' 'drivers/*' 'sound/*' 'kernel/*' 'mm/*' \
 	'tools/testing/selftests/revoke*' 'Documentation/*' |
 	grep -E '\.(c|h|rst)$|Kconfig|Makefile$' | grep -v '/config$' | sort)
+
+# scripts/kernel-doc -none: no file of the kernel that the series changes
+# or adds has more kernel-doc warnings than on the base (new files: none).
+kdoc_count() {
+	(cd "$1" && scripts/kernel-doc -none "$2" 2>&1 | grep -c 'warning:') || true
+}
+if [ -d "$BUILD/base" ]; then
+	n=0 bad=
+	echo "=== kernel-doc" >>"$log"
+	while read -r f; do
+		n=$((n + 1))
+		b=0
+		[ -f "$BUILD/base/$f" ] && b=$(kdoc_count "$BUILD/base" "$f")
+		s=$(kdoc_count "$src" "$f")
+		if [ "$s" -gt "$b" ]; then
+			bad="$bad $f"
+			(cd "$src" && scripts/kernel-doc -none "$f") >>"$log" 2>&1
+		fi
+	done < <({ sed -n 's|^+++ b/||p' "$TOP"/patches/*.patch
+		(cd "$TOP" && git ls-files -co --exclude-standard -- fs include lib drivers \
+			sound kernel mm); } | sed 's/\t.*//' | grep -E '\.[ch]$' | sort -u)
+	if [ -z "$bad" ]; then
+		echo "ok kernel-doc -none: no new warning in the $n files the series changes or adds"
+	else
+		echo "not ok kernel-doc -none: new warnings in$bad"
+	fi
+else
+	echo "not ok kernel-doc -none: no base tree in build/base to compare with"
+fi
