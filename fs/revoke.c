@@ -448,7 +448,7 @@ static void __revoke(struct revokable *r, bool kill, struct file *self)
 
 	spin_lock(&r->lock);
 	r->revokes++;
-	/* The files were marked first: see __start_using(). */
+	/* The files were marked first: see revoke_start_using(). */
 	smp_store_release(&r->state,
 			  kill ? REVOKABLE_DEAD : REVOKABLE_LIVE);
 	spin_unlock(&r->lock);

@@ -20,9 +20,11 @@ def bench_table(path):
     for r in rows:
         ratio = r["ratio"]
         rtxt = ("%.3f" % ratio) if ratio < 100 else ("%.0f" % ratio)
-        goal = "" if r.get("goal") is None else "%.3g" % r["goal"]
+        goal = "-" if r.get("goal") is None else "%.3f" % r["goal"]
         lines.append("  %-20s %12.1f %12.1f %8s %6s" % (r["op"], r["base_ns"],
                                                       r["patched_ns"], rtxt, goal))
+    if any(r["op"].endswith("_2cpu") for r in rows):
+        lines.append("  (the _2cpu row's ratio is 2 CPUs over 1 on the patched kernel)")
     return "\n".join(lines) + "\n"
 
 
