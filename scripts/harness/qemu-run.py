@@ -41,9 +41,8 @@ def log(msg):
 
 
 class Qmp:
-    def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX)
-        self.sock.connect(path)
+    def __init__(self, sock):
+        self.sock = sock
         self.buf = b""
         self._read()  # greeting
         self.cmd("qmp_capabilities")
@@ -179,13 +178,16 @@ def supervise(args, proc, logf, start, qmp_path, s1_path, s2_path, interactive):
     os.set_blocking(out, False)
     s1 = wait_socket(s1_path, proc)
     s2 = wait_socket(s2_path, proc)
+    # QEMU makes its sockets one after the other; on a loaded host the
+    # QMP one may come well after the serial lines.
+    qs = wait_socket(qmp_path, proc)
     qmp = None
-    if s1 is None or s2 is None:
+    if s1 is None or s2 is None or qs is None:
         log("QEMU did not start: see %s" % args.log)
         drain(proc, logf)
         return EXIT_NOBOOT
     try:
-        qmp = Qmp(qmp_path)
+        qmp = Qmp(qs)
     except OSError as e:
         log("cannot talk QMP to QEMU: %s" % e)
         return EXIT_NOBOOT
