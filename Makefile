@@ -8,8 +8,9 @@
 #   make bench        base vs patched fast kernels under qemu -icount;
 #                     table in build/bench.json and build/bench.svg
 #   make series       the series as mails in build/series (format-patch,
-#                     cover letter, checkpatch, get_maintainer) and the
-#                     fast kernel built at every patch; BISECT=0 skips that
+#                     cover letter, checkpatch, get_maintainer) and a
+#                     kernel built and booted at every patch; BISECT=0
+#                     skips that
 #   make refresh      quilt refresh of the top patch applied in build/src
 #
 # See README.md.
@@ -39,7 +40,7 @@ SELFTESTS := revoke-tty revoke-alsa revoke
 all: help
 
 help:
-	@sed -n '2,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,/^$$/p' Makefile | sed -n 's/^# \{0,1\}//p'
 
 deps:
 	@$(H)/deps.sh

@@ -1,12 +1,15 @@
 #!/bin/bash
 # Configure and build one kernel.
 #
-#   kbuild.sh TREE FLAVOUR      TREE: src|base   FLAVOUR: run|check
+#   kbuild.sh TREE FLAVOUR   TREE: src|base|series-tree
+#                            FLAVOUR: run|check|bisect
 #
 # The .config is tinyconfig with scripts/harness/configs/common.config and
 # FLAVOUR.config merged on top (scripts/kconfig/merge_config.sh), plus the
-# `config` fragment of every selftest dir of ours for the check kernel.
-# Every option asked for must survive olddefconfig, or this fails.
+# `config` fragment of every selftest dir of ours for the check kernel;
+# bisect is the run config plus bisect.config (make series).
+# Every option asked for must survive olddefconfig, or this fails; in a
+# tree other than src, options its Kconfig files do not define are skipped.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -15,6 +18,7 @@ src=$BUILD/$tree
 obj=$BUILD/obj-$tree-$flavour
 cfgdir=$TOP/scripts/harness/configs
 frags=("$cfgdir/common.config" "$cfgdir/$flavour.config")
+[ "$flavour" = bisect ] && frags=("$cfgdir/common.config" "$cfgdir/run.config" "$cfgdir/bisect.config")
 if [ "$flavour" = check ]; then
 	for f in "$TOP"/tools/testing/selftests/revoke*/config; do
 		[ -f "$f" ] && frags+=("$f")
@@ -42,9 +46,10 @@ if ! cmp -s "$obj/.fragments.new" "$obj/.fragments" || [ ! -f "$obj/.config" ] |
 		{ cat "$obj/.merge.log" >&2; die "merge_config.sh failed"; }
 	kmake olddefconfig
 	# Every option we asked for must have survived. On the unpatched
-	# base, options that only the series adds do not exist: skip those.
+	# base, or part way through the series, options that only the series
+	# (or a later patch of it) adds do not exist: skip those.
 	known=
-	if [ "$tree" = base ]; then
+	if [ "$tree" != src ]; then
 		known=$(find "$src" -name 'Kconfig*' -exec sed -nE \
 			's/^[[:space:]]*(menu)?config[[:space:]]+([A-Za-z0-9_]+).*/CONFIG_\2/p' {} + | sort -u)
 	fi

@@ -8,10 +8,13 @@
 # patches/new-files names for it. Then runs scripts/checkpatch.pl --strict
 # and scripts/get_maintainer.pl on every patch of it (build/series/
 # checkpatch.log, build/series/maintainers.txt; SERIES_OUT= names another
-# directory than build/series). With --bisect it also
-# builds the fast (run) kernel with the series applied up to each patch in
-# turn (build/series/bisect.log). Ends with one "ok"/"not ok" line per check
-# and fails if any check failed.
+# directory than build/series). With --bisect it also builds a kernel with
+# the series applied up to each patch in turn, with the fast (run) config
+# plus configs/bisect.config (KUnit, the revoke KUnit suite, test_revoke),
+# and boots it under QEMU: it must come up, print no splat and pass the
+# KUnit suites it runs at boot (build/series/bisect.log, boot-N.log).
+# Ends with one "ok"/"not ok" line per check and fails if any check
+# failed.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -23,6 +26,9 @@ git_dir=$out-git
 manifest=$TOP/patches/new-files
 base=$BUILD/base
 prefix="RFC PATCH"
+
+# What a boot must not print; the patterns of report.py, in grep -E.
+SPLAT_RE='\bBUG:|\bWARNING:|KASAN:|possible (recursive|circular) locking dependency|inconsistent lock state|blocked for more than [0-9]+ seconds|\bOops\b|general protection fault|Kernel panic|UBSAN:|list_(add|del) corruption'
 
 series() {
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/patches/series" | awk '{print $1}'
@@ -134,17 +140,28 @@ for f in "$out"/[0-9]*.patch; do
 done
 
 if [ $bisect -eq 1 ]; then
-	# The fast kernel at every patch, in a tree of its own: the base,
-	# then the patches one by one with git apply, the new files of each
-	# patch with it. Incremental builds; ccache makes reruns quick.
+	# A kernel at every patch, in a tree of its own: the base, then the
+	# patches one by one, the new files of each patch with it.
+	# Incremental builds; ccache makes reruns quick.
 	tree=$BUILD/series-tree
-	step "building the run kernel at every patch in ${tree#$TOP/}"
+	obj=$BUILD/obj-series-tree-bisect
+	step "building and booting a kernel at every patch in ${tree#$TOP/}"
 	if [ ! -f "$tree/.base-sha256" ] || ! cmp -s "$tree/.base-sha256" "$base/.base-sha256"; then
 		rm -rf "$tree"
 		cp -a "$base" "$tree"
 	fi
-	# Back to the base: undo what a previous run applied.
-	if [ -f "$tree/.series-applied" ]; then
+	# Back to the base: undo what a previous run applied. With
+	# BISECT_RESUME=1, keep it if it is where the series begins and go on
+	# after the last patch whose kernel built and booted (to finish a run
+	# that was interrupted).
+	skip=0 applied=0
+	if [ "${BISECT_RESUME:-0}" = 1 ] && [ -f "$tree/.series-applied" ] &&
+		cmp -s "$tree/.series-applied" <(series | head -n "$(wc -l <"$tree/.series-applied")"); then
+		applied=$(wc -l <"$tree/.series-applied")
+		[ -f "$tree/.series-checked" ] && skip=$(wc -l <"$tree/.series-checked")
+		[ "$skip" -le "$applied" ] || skip=$applied
+		step "resuming after patch $skip"
+	elif [ -f "$tree/.series-applied" ]; then
 		tac "$tree/.series-applied" | while read -r p; do
 			(cd "$tree" && patch -R -p1 -s --no-backup-if-mismatch <"$TOP/patches/$p") ||
 				die "cannot undo $p in ${tree#$TOP/}; remove it and run again"
@@ -152,23 +169,48 @@ if [ $bisect -eq 1 ]; then
 		done
 		rm -f "$tree/.series-applied"
 	fi
-	: >"$out/bisect.log"
+	[ "$skip" -gt 0 ] || : >"$out/bisect.log"
+	head -n "$skip" "$tree/.series-checked" 2>/dev/null >"$tree/.series-checked.new" || true
+	mv "$tree/.series-checked.new" "$tree/.series-checked"
 	i=0
 	while read -r p; do
 		i=$((i + 1))
-		(cd "$tree" && patch -p1 -s --no-backup-if-mismatch <"$TOP/patches/$p") ||
-			die "$p does not apply to ${tree#$TOP/}"
-		echo "$p" >>"$tree/.series-applied"
-		for f in $(files_of "$p"); do
-			mkdir -p "$tree/$(dirname "$f")"
-			cp -p "$TOP/$f" "$tree/$f"
-		done
+		[ "$i" -gt "$skip" ] || continue
+		if [ "$i" -gt "$applied" ]; then
+			(cd "$tree" && patch -p1 -s --no-backup-if-mismatch <"$TOP/patches/$p") ||
+				die "$p does not apply to ${tree#$TOP/}"
+			echo "$p" >>"$tree/.series-applied"
+			for f in $(files_of "$p"); do
+				mkdir -p "$tree/$(dirname "$f")"
+				cp -p "$TOP/$f" "$tree/$f"
+			done
+		fi
 		start=$(date +%s)
-		if BUILD=$BUILD "$(dirname "$0")/kbuild.sh" series-tree run >>"$out/bisect.log" 2>&1; then
-			echo "ok build at $i/$n $p ($(($(date +%s) - start)) s)"
-		else
+		# Configure again: the patch may have added the options we ask for.
+		rm -f "$obj/.fragments"
+		if ! BUILD=$BUILD "$(dirname "$0")/kbuild.sh" series-tree bisect >>"$out/bisect.log" 2>&1; then
 			echo "not ok build at $i/$n $p (build/series/bisect.log)"
 			fail=1
+			continue
+		fi
+		echo "ok build at $i/$n $p ($(($(date +%s) - start)) s)"
+		log=$out/boot-$i.log
+		rc=0
+		/usr/bin/python3 "$(dirname "$0")/qemu-run.py" --kernel "$obj/arch/x86/boot/bzImage" \
+			--run scripts/harness/guest/hello.sh --results "$out/boot-results" \
+			--log "$log" --timeout 300 --quiet </dev/null >>"$out/bisect.log" 2>&1 || rc=$?
+		bad=$(grep -E "$SPLAT_RE" "$log" | head -n 3 || true)
+		kunit_fail=$(grep -E '^(\[ *[0-9.]+\] )? *not ok [0-9]+ ' "$log" | head -n 3 || true)
+		kunit_ok=$(grep -cE '^(\[ *[0-9.]+\] )? *ok [0-9]+ ' "$log" || true)
+		if [ $rc -ne 0 ] || [ -n "$bad" ] || [ -n "$kunit_fail" ]; then
+			echo "not ok boot at $i/$n $p (qemu-run exit $rc; ${log#$TOP/})"
+			[ -z "$bad$kunit_fail" ] || printf '    %s\n' "$bad" "$kunit_fail"
+			fail=1
+		else
+			echo "ok boot at $i/$n $p ($kunit_ok KUnit results ok)"
+			# Only an unbroken run of good patches counts for a resume.
+			[ "$(wc -l <"$tree/.series-checked")" -ne $((i - 1)) ] ||
+				echo "$p" >>"$tree/.series-checked"
 		fi
 	done < <(series)
 fi
