@@ -1,7 +1,8 @@
 #!/bin/bash
-# scripts/checkpatch.pl --strict on every patch of the series and on every
-# new file of ours that is kernel source.  Prints "ok NAME" or "not ok NAME"
-# a line; the full output goes to build/checkpatch.log.
+# scripts/checkpatch.pl --strict -f on every new file of ours that is kernel
+# source, and scripts/kernel-doc -none on every file the series touches.
+# Prints "ok NAME" or "not ok NAME" a line; the full output goes to
+# build/checkpatch.log.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -22,9 +23,8 @@ run() {
 	fi
 }
 
-while read -r p; do
-	run "patches/$p" "$TOP/patches/$p"
-done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/patches/series" | awk '{print $1}')
+# The patches themselves are checked as the mails of make series (series.sh,
+# which make check runs next), with their new files in them.
 
 while read -r f; do
 	run "$f" -f "$f"
