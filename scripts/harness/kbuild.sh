@@ -56,7 +56,7 @@ if ! cmp -s "$obj/.fragments.new" "$obj/.fragments" || [ ! -f "$obj/.config" ] |
 	bad=0
 	while IFS= read -r line; do
 		if [ -n "$known" ] && ! grep -qxF "${line%%=*}" <<<"$known"; then
-			echo "config: ${line%%=*} is not in the base tree, skipped"
+			echo "config: ${line%%=*} is not in the $tree tree, skipped"
 			continue
 		fi
 		case $line in
