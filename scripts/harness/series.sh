@@ -160,6 +160,15 @@ if [ $bisect -eq 1 ]; then
 		applied=$(wc -l <"$tree/.series-applied")
 		[ -f "$tree/.series-checked" ] && skip=$(wc -l <"$tree/.series-checked")
 		[ "$skip" -le "$applied" ] || skip=$applied
+		# Undo what was applied after the last good patch.
+		tail -n +$((skip + 1)) "$tree/.series-applied" | tac | while read -r p; do
+			(cd "$tree" && patch -R -p1 -s --no-backup-if-mismatch <"$TOP/patches/$p") ||
+				die "cannot undo $p in ${tree#$TOP/}; remove it and run again"
+			for f in $(files_of "$p"); do rm -f "$tree/$f"; done
+		done
+		head -n "$skip" "$tree/.series-applied" >"$tree/.series-applied.new"
+		mv "$tree/.series-applied.new" "$tree/.series-applied"
+		applied=$skip
 		step "resuming after patch $skip"
 	elif [ -f "$tree/.series-applied" ]; then
 		tac "$tree/.series-applied" | while read -r p; do
