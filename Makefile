@@ -12,6 +12,11 @@
 #                     kernel built and booted at every patch; BISECT=0
 #                     skips that
 #   make refresh      quilt refresh of the top patch applied in build/src
+#   make deb          Debian packages of the patched kernel in build/deb
+#                     (Debian's config, trimmed to LSMOD=, default
+#                     scripts/harness/configs/deb-modules.txt)
+#   make deb-check    boot the packaged kernel under QEMU once and run
+#                     the revoke-tty and revoke-alsa kselftests in it
 #
 # See README.md.
 
@@ -35,7 +40,7 @@ endif
 SELFTESTS := revoke-tty revoke-alsa revoke
 
 .PHONY: series bench all deps assemble kernel-run kernel-check selftests check run refresh \
-	checkpatch clean distclean help
+	checkpatch clean distclean help deb deb-check
 
 all: help
 
@@ -103,6 +108,17 @@ series: deps
 refresh:
 	@cd $(B)/src && QUILT_PATCHES=patches quilt refresh -p ab --no-timestamps --no-index && \
 		$(H)/assemble.sh rehash
+
+# Installable packages of the patched kernel (make bindeb-pkg), always of
+# build/src; LSMOD=/proc/modules keeps the modules of this machine instead.
+LSMOD ?=
+deb: deps
+	@$(H)/assemble.sh src
+	@$(H)/deb.sh build "$(LSMOD)"
+
+# Boot the packaged kernel; builds the packages first when there are none.
+deb-check: selftests $(if $(wildcard $(B)/deb/linux-image-*.deb),,deb)
+	@TIMEOUT=$(TIMEOUT) $(H)/deb.sh check
 
 clean:
 	rm -rf $(B)/obj-* $(B)/kselftest* $(B)/results-* $(B)/*.log

@@ -7,7 +7,10 @@ set -eu
 PKGS="build-essential gcc make flex bison bc libelf-dev libssl-dev dwarves
 ccache quilt perl python3 cpio kmod rsync xz-utils
 qemu-system-x86 expect alsa-utils libasound2-dev socat sparse
-util-linux login passwd"
+util-linux login passwd
+dpkg-dev debhelper"
+# Debian's configs of the base version: `make deb` starts from them.
+CONFIG_PKG=linux-config-6.12
 
 missing=
 for p in $PKGS; do
@@ -16,6 +19,8 @@ for p in $PKGS; do
 done
 have=$(dpkg-query -W -f='${Version}' "$BASE_PKG" 2>/dev/null || true)
 [ "$have" = "$BASE_VERSION" ] || missing="$missing $BASE_PKG=$BASE_VERSION"
+have_config=$(dpkg-query -W -f='${Version}' "$CONFIG_PKG" 2>/dev/null || true)
+[ "$have_config" = "$BASE_VERSION" ] || missing="$missing $CONFIG_PKG=$BASE_VERSION"
 
 [ -z "$missing" ] && exit 0
 
@@ -23,15 +28,16 @@ step "installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
 as_root apt-get update -q >/dev/null || die "apt-get update failed"
 
-if [ "$have" != "$BASE_VERSION" ]; then
-	avail=$(apt-cache madison "$BASE_PKG" 2>/dev/null | awk '{print $3}' | tr '\n' ' ')
-	if ! apt-cache madison "$BASE_PKG" 2>/dev/null | awk '{print $3}' |
+for pkg in "$BASE_PKG" "$CONFIG_PKG"; do
+	case " $missing " in *" $pkg=$BASE_VERSION "*) ;; *) continue ;; esac
+	avail=$(apt-cache madison "$pkg" 2>/dev/null | awk '{print $3}' | tr '\n' ' ')
+	if ! apt-cache madison "$pkg" 2>/dev/null | awk '{print $3}' |
 		grep -qxF "$BASE_VERSION"; then
-		die "the pinned base $BASE_PKG=$BASE_VERSION is not available.
+		die "the pinned base $pkg=$BASE_VERSION is not available.
   available versions: ${avail:-none}
   change BASE_VERSION and BASE_SHA256 in base.conf to move the pin"
 	fi
-fi
+done
 # shellcheck disable=SC2086
 as_root apt-get install -y -q --allow-downgrades $missing ||
 	die "apt-get install failed for:$missing"
