@@ -17,6 +17,8 @@
 #                     scripts/harness/configs/deb-modules.txt)
 #   make deb-check    boot the packaged kernel under QEMU once and run
 #                     the revoke-tty and revoke-alsa kselftests in it
+#   make docs         Documentation/filesystems as HTML (make htmldocs),
+#                     revoke.rst with its API reference among it
 #
 # See README.md.
 
@@ -40,7 +42,7 @@ endif
 SELFTESTS := revoke-tty revoke-alsa revoke
 
 .PHONY: series bench all deps assemble kernel-run kernel-check selftests check run refresh \
-	checkpatch clean distclean help deb deb-check
+	checkpatch clean distclean help deb deb-check docs
 
 all: help
 
@@ -119,6 +121,12 @@ deb: deps
 # Boot the packaged kernel; builds the packages first when there are none.
 deb-check: selftests $(if $(wildcard $(B)/deb/linux-image-*.deb),,deb)
 	@TIMEOUT=$(TIMEOUT) $(H)/deb.sh check
+
+# The kernel's own htmldocs, for Documentation/filesystems only.
+docs:
+	@$(H)/deps.sh python3-sphinx python3-sphinx-rtd-theme
+	@$(H)/assemble.sh src
+	@$(H)/docs.sh
 
 clean:
 	rm -rf $(B)/obj-* $(B)/kselftest* $(B)/results-* $(B)/*.log

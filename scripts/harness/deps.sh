@@ -1,6 +1,7 @@
 #!/bin/bash
 # Install what the project needs from Debian's packages, and the pinned
-# kernel base.  Does nothing when everything is already there.
+# kernel base, and the packages named as arguments (make docs).  Does
+# nothing when everything is already there.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -8,7 +9,8 @@ PKGS="build-essential gcc make flex bison bc libelf-dev libssl-dev dwarves
 ccache quilt perl python3 cpio kmod rsync xz-utils
 qemu-system-x86 expect alsa-utils libasound2-dev socat sparse
 util-linux login passwd
-dpkg-dev debhelper"
+dpkg-dev debhelper
+$*"
 # Debian's configs of the base version: `make deb` starts from them.
 CONFIG_PKG=linux-config-6.12
 
