@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Turn the outputs of one `make check` run into a per-test summary.
 
+`report.py --scan LOG` only looks for splats in a console log (exit 1 if
+there is one), for the other harness scripts.
+
 Reads: the kselftest TAP of the guest, the console log (KUnit TAP, via the
 kernel's own tools/testing/kunit/kunit.py parse, and every splat), and the
 checkpatch results.  Prints one line per test and ends with
@@ -113,7 +116,24 @@ def splat_results(log):
     return res
 
 
+def scan(log):
+    """Print the first lines of every kind of splat in LOG; 1 if any."""
+    if not os.path.exists(log):
+        print("no console log at %s" % log)
+        return 1
+    bad = [(name, detail) for name, ok, _, detail in splat_results(log) if not ok]
+    for name, detail in bad:
+        print("%s:" % name.replace("log: no ", ""))
+        for d in detail.splitlines()[:6]:
+            print("    " + d)
+    return 1 if bad else 0
+
+
 def main():
+    if sys.argv[1:2] == ["--scan"]:
+        if len(sys.argv) != 3:
+            sys.exit("usage: report.py --scan CONSOLE-LOG")
+        return scan(sys.argv[2])
     ap = argparse.ArgumentParser()
     ap.add_argument("--log", required=True)
     ap.add_argument("--results", required=True)

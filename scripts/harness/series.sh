@@ -27,9 +27,6 @@ manifest=$TOP/patches/new-files
 base=$BUILD/base
 prefix="RFC PATCH"
 
-# What a boot must not print; the patterns of report.py, in grep -E.
-SPLAT_RE='\bBUG:|\bWARNING:|KASAN:|possible (recursive|circular) locking dependency|inconsistent lock state|blocked for more than [0-9]+ seconds|\bOops\b|general protection fault|Kernel panic|UBSAN:|list_(add|del) corruption'
-
 series() {
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/patches/series" | awk '{print $1}'
 }
@@ -139,6 +136,20 @@ for f in "$out"/[0-9]*.patch; do
 	fi
 done
 
+# undo_after N: take the patches after the first N of .series-applied out
+# of the bisect tree again, newest first, with the new files they brought.
+undo_after() {
+	local p f
+	[ -f "$tree/.series-applied" ] || return 0
+	while read -r p; do
+		(cd "$tree" && patch -R -p1 -s --no-backup-if-mismatch <"$TOP/patches/$p") ||
+			die "cannot undo $p in ${tree#$TOP/}; remove it and run again"
+		for f in $(files_of "$p"); do rm -f "$tree/$f"; done
+	done < <(tail -n +$(($1 + 1)) "$tree/.series-applied" | tac)
+	head -n "$1" "$tree/.series-applied" >"$tree/.series-applied.new"
+	mv "$tree/.series-applied.new" "$tree/.series-applied"
+}
+
 if [ $bisect -eq 1 ]; then
 	# A kernel at every patch, in a tree of its own: the base, then the
 	# patches one by one, the new files of each patch with it.
@@ -154,30 +165,18 @@ if [ $bisect -eq 1 ]; then
 	# BISECT_RESUME=1, keep it if it is where the series begins and go on
 	# after the last patch whose kernel built and booted (to finish a run
 	# that was interrupted).
-	skip=0 applied=0
+	skip=0
 	if [ "${BISECT_RESUME:-0}" = 1 ] && [ -f "$tree/.series-applied" ] &&
 		cmp -s "$tree/.series-applied" <(series | head -n "$(wc -l <"$tree/.series-applied")"); then
 		applied=$(wc -l <"$tree/.series-applied")
 		[ -f "$tree/.series-checked" ] && skip=$(wc -l <"$tree/.series-checked")
 		[ "$skip" -le "$applied" ] || skip=$applied
-		# Undo what was applied after the last good patch.
-		tail -n +$((skip + 1)) "$tree/.series-applied" | tac | while read -r p; do
-			(cd "$tree" && patch -R -p1 -s --no-backup-if-mismatch <"$TOP/patches/$p") ||
-				die "cannot undo $p in ${tree#$TOP/}; remove it and run again"
-			for f in $(files_of "$p"); do rm -f "$tree/$f"; done
-		done
-		head -n "$skip" "$tree/.series-applied" >"$tree/.series-applied.new"
-		mv "$tree/.series-applied.new" "$tree/.series-applied"
-		applied=$skip
 		step "resuming after patch $skip"
-	elif [ -f "$tree/.series-applied" ]; then
-		tac "$tree/.series-applied" | while read -r p; do
-			(cd "$tree" && patch -R -p1 -s --no-backup-if-mismatch <"$TOP/patches/$p") ||
-				die "cannot undo $p in ${tree#$TOP/}; remove it and run again"
-			for f in $(files_of "$p"); do rm -f "$tree/$f"; done
-		done
-		rm -f "$tree/.series-applied"
 	fi
+	# Undo what was applied after the last good patch (all of it unless
+	# resuming).
+	undo_after "$skip"
+	applied=$skip
 	[ "$skip" -gt 0 ] || : >"$out/bisect.log"
 	head -n "$skip" "$tree/.series-checked" 2>/dev/null >"$tree/.series-checked.new" || true
 	mv "$tree/.series-checked.new" "$tree/.series-checked"
@@ -208,7 +207,7 @@ if [ $bisect -eq 1 ]; then
 		/usr/bin/python3 "$(dirname "$0")/qemu-run.py" --kernel "$obj/arch/x86/boot/bzImage" \
 			--run scripts/harness/guest/hello.sh --results "$out/boot-results" \
 			--log "$log" --timeout 300 --quiet </dev/null >>"$out/bisect.log" 2>&1 || rc=$?
-		bad=$(grep -E "$SPLAT_RE" "$log" | head -n 3 || true)
+		bad=$(/usr/bin/python3 "$(dirname "$0")/report.py" --scan "$log" | head -n 8 || true)
 		kunit_fail=$(grep -E '^(\[ *[0-9.]+\] )? *not ok [0-9]+ ' "$log" | head -n 3 || true)
 		kunit_ok=$(grep -cE '^(\[ *[0-9.]+\] )? *ok [0-9]+ ' "$log" || true)
 		if [ $rc -ne 0 ] || [ -n "$bad" ] || [ -n "$kunit_fail" ]; then
