@@ -400,10 +400,17 @@ static void __revoke(struct revokable *r, bool kill, struct file *self)
 		spin_unlock(&r->lock);
 		goto out;
 	}
-	/* 1. No new caller: mark the files and the object. */
+	/*
+	 * 1. No new caller: mark the files and the object. A file without
+	 * ->mmap can have no mapping, so it is no longer the object's from
+	 * here on; it keeps its struct revoke until its ->release.
+	 */
 	WRITE_ONCE(r->state, REVOKABLE_REVOKING);
-	list_for_each_entry(rev, &r->files, list)
+	list_for_each_entry_safe(rev, tmp, &r->files, list) {
 		WRITE_ONCE(rev->revoked, true);
+		if (!rev->file->f_op->mmap)
+			list_del_init(&rev->list);
+	}
 	spin_unlock(&r->lock);
 	/*
 	 * Pairs with the barriers in revokable_enter() and revokable_leave():
@@ -421,10 +428,10 @@ static void __revoke(struct revokable *r, bool kill, struct file *self)
 	revoke_dep_release(r);
 
 	/*
-	 * 4. The files are revoked: they keep their struct revoke until
-	 * their ->release, but are no longer the object's. Those that may
-	 * be mapped are kept open for step 5 (a mapping holds its file, so
-	 * one whose count already dropped to zero has none).
+	 * 4. The other files are no longer the object's either. Those that
+	 * are mapped (an mmap in flight has linked its mapping by now) are
+	 * kept open for step 5 (a mapping holds its file, so one whose count
+	 * already dropped to zero has none).
 	 */
 	spin_lock(&r->lock);
 	list_for_each_entry_safe(rev, tmp, &r->files, list) {
