@@ -170,7 +170,7 @@ check() {
 	import os, re, sys
 	top, build, pkg, rc = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 	sys.path.insert(0, os.path.join(top, "scripts/harness"))
-	from report import kselftest_results, splat_results
+	from report import kselftest_results, print_rows, splat_results
 	res = os.path.join(build, "results-deb")
 	log = os.path.join(build, "deb-check.log")
 	rows = []
@@ -196,19 +196,7 @@ check() {
 	    rows.extend(splat_results(log))
 	else:
 	    rows.append(("log: console log", False, False, "missing: " + log))
-	passed = failed = skipped = 0
-	for name, ok, skip, detail in rows:
-	    if skip:
-	        skipped += 1
-	        print("ok %s # SKIP %s" % (name, detail))
-	    elif ok:
-	        passed += 1
-	        print("ok %s" % name)
-	    else:
-	        failed += 1
-	        print("not ok %s" % name)
-	        for d in str(detail).splitlines():
-	            print("    " + d)
+	passed, failed, skipped = print_rows(rows, tap=True)
 	verdict = "PASS" if failed == 0 else "FAIL"
 	print("deb-check: %s %s: %d passed, %d failed, %d skipped" %
 	      (verdict, pkg, passed, failed, skipped))

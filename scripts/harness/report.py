@@ -116,6 +116,29 @@ def splat_results(log):
     return res
 
 
+def print_rows(rows, tap=False):
+    """One line per (name, ok, skip, detail) row, the detail of a failure
+    indented below it: "PASS  name", or "ok name" with tap.  Returns the
+    numbers passed, failed and skipped."""
+    passed = failed = skipped = 0
+    for name, ok, skip, detail in rows:
+        if skip:
+            skipped += 1
+            if tap:
+                print("ok %s # SKIP %s" % (name, detail))
+            else:
+                print("SKIP  %s%s" % (name, " (%s)" % detail if detail else ""))
+        elif ok:
+            passed += 1
+            print(("ok %s" if tap else "PASS  %s") % name)
+        else:
+            failed += 1
+            print(("not ok %s" if tap else "FAIL  %s") % name)
+            for d in str(detail).splitlines():
+                print(("    " if tap else "        ") + d)
+    return passed, failed, skipped
+
+
 def scan(log):
     """Print the first lines of every kind of splat in LOG; 1 if any."""
     if not os.path.exists(log):
@@ -170,19 +193,7 @@ def main():
                 rows.append(("checkpatch: " + m.group(2), m.group(1) == "ok", False,
                              "see build/checkpatch.log" if m.group(1) != "ok" else ""))
 
-    passed = failed = skipped = 0
-    for name, ok, skip, detail in rows:
-        if skip:
-            skipped += 1
-            print("SKIP  %s%s" % (name, " (%s)" % detail if detail else ""))
-        elif ok:
-            passed += 1
-            print("PASS  %s" % name)
-        else:
-            failed += 1
-            print("FAIL  %s" % name)
-            for d in str(detail).splitlines():
-                print("        " + d)
+    passed, failed, skipped = print_rows(rows)
     print("%d passed, %d failed, %d skipped" % (passed, failed, skipped))
     return 1 if failed else 0
 
