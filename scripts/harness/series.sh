@@ -138,16 +138,33 @@ done
 
 # undo_after N: take the patches after the first N of .series-applied out
 # of the bisect tree again, newest first, with the new files they brought.
+# Each is undone with the copy of it that was applied (.series-saved/).
 undo_after() {
 	local p f
 	[ -f "$tree/.series-applied" ] || return 0
 	while read -r p; do
-		(cd "$tree" && patch -R -p1 -s --no-backup-if-mismatch <"$TOP/patches/$p") ||
+		f=$tree/.series-saved/$p
+		[ -f "$f" ] || f=$TOP/patches/$p
+		(cd "$tree" && patch -R -p1 -s --no-backup-if-mismatch <"$f") ||
 			die "cannot undo $p in ${tree#$TOP/}; remove it and run again"
 		for f in $(files_of "$p"); do rm -f "$tree/$f"; done
 	done < <(tail -n +$(($1 + 1)) "$tree/.series-applied" | tac)
 	head -n "$1" "$tree/.series-applied" >"$tree/.series-applied.new"
 	mv "$tree/.series-applied.new" "$tree/.series-applied"
+}
+
+# How many of the patches in .series-applied, from the first, are still
+# what patches/ has, with the same new files.
+unchanged_applied() {
+	local n=0 p f
+	while read -r p; do
+		cmp -s "$TOP/patches/$p" "$tree/.series-saved/$p" || break
+		for f in $(files_of "$p"); do
+			cmp -s "$TOP/$f" "$tree/$f" || break 2
+		done
+		n=$((n + 1))
+	done <"$tree/.series-applied"
+	echo "$n"
 }
 
 if [ $bisect -eq 1 ]; then
@@ -171,6 +188,9 @@ if [ $bisect -eq 1 ]; then
 		applied=$(wc -l <"$tree/.series-applied")
 		[ -f "$tree/.series-checked" ] && skip=$(wc -l <"$tree/.series-checked")
 		[ "$skip" -le "$applied" ] || skip=$applied
+		# A patch changed since, or a new file of it: go on from there.
+		same=$(unchanged_applied)
+		[ "$skip" -le "$same" ] || skip=$same
 		step "resuming after patch $skip"
 	fi
 	# Undo what was applied after the last good patch (all of it unless
@@ -188,6 +208,8 @@ if [ $bisect -eq 1 ]; then
 			(cd "$tree" && patch -p1 -s --no-backup-if-mismatch <"$TOP/patches/$p") ||
 				die "$p does not apply to ${tree#$TOP/}"
 			echo "$p" >>"$tree/.series-applied"
+			mkdir -p "$tree/.series-saved"
+			cp "$TOP/patches/$p" "$tree/.series-saved/$p"
 			for f in $(files_of "$p"); do
 				mkdir -p "$tree/$(dirname "$f")"
 				cp -p "$TOP/$f" "$tree/$f"
