@@ -27,14 +27,7 @@ CHECK_MODULES=(snd_dummy snd_virmidi snd_aloop snd_usb_audio xhci_pci overlay)
 # The Debian version of the packages: the base's, marked as ours.
 PKG_VERSION=$BASE_VERSION+revoke1
 
-export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/revoke-ccache}
-export CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1 CCACHE_SLOPPINESS=time_macros
-export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
-export KBUILD_BUILD_USER=revoke KBUILD_BUILD_HOST=build
-kmake() {
-	make -s -C "$src" O="$obj" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" \
-		-j"$(nproc)" "$@"
-}
+kbuild_env
 
 # The config: Debian's, localmodconfig, deb.config, olddefconfig.
 configure() {

@@ -25,15 +25,8 @@ if [ "$flavour" = check ]; then
 	done
 fi
 
-export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/revoke-ccache}
-export CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1 CCACHE_SLOPPINESS=time_macros
+kbuild_env
 ccache -M 10G >/dev/null
-export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
-export KBUILD_BUILD_USER=revoke KBUILD_BUILD_HOST=build
-kmake() {
-	make -s -C "$src" O="$obj" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" \
-		-j"$(nproc)" "$@"
-}
 
 mkdir -p "$obj"
 cat "${frags[@]}" >"$obj/.fragments.new"

@@ -26,3 +26,18 @@ as_root() {
 		die "need root to run: $*"
 	fi
 }
+
+# The environment of every kernel build: one ccache for all trees and
+# clones (paths relative to build/), reproducible build stamps.
+kbuild_env() {
+	export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/revoke-ccache}
+	export CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1 CCACHE_SLOPPINESS=time_macros
+	export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
+	export KBUILD_BUILD_USER=revoke KBUILD_BUILD_HOST=build
+}
+
+# kmake ARGS: make in the kernel tree $src, objects in $obj.
+kmake() {
+	make -s -C "$src" O="$obj" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" \
+		-j"$(nproc)" "$@"
+}

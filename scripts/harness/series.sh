@@ -185,10 +185,8 @@ if [ $bisect -eq 1 ]; then
 	skip=0
 	if [ "${BISECT_RESUME:-0}" = 1 ] && [ -f "$tree/.series-applied" ] &&
 		cmp -s "$tree/.series-applied" <(series | head -n "$(wc -l <"$tree/.series-applied")"); then
-		applied=$(wc -l <"$tree/.series-applied")
 		[ -f "$tree/.series-checked" ] && skip=$(wc -l <"$tree/.series-checked")
-		[ "$skip" -le "$applied" ] || skip=$applied
-		# A patch changed since, or a new file of it: go on from there.
+		# Only patches still applied, unchanged, with the same new files.
 		same=$(unchanged_applied)
 		[ "$skip" -le "$same" ] || skip=$same
 		step "resuming after patch $skip"
@@ -196,7 +194,6 @@ if [ $bisect -eq 1 ]; then
 	# Undo what was applied after the last good patch (all of it unless
 	# resuming).
 	undo_after "$skip"
-	applied=$skip
 	[ "$skip" -gt 0 ] || : >"$out/bisect.log"
 	head -n "$skip" "$tree/.series-checked" 2>/dev/null >"$tree/.series-checked.new" || true
 	mv "$tree/.series-checked.new" "$tree/.series-checked"
@@ -204,17 +201,15 @@ if [ $bisect -eq 1 ]; then
 	while read -r p; do
 		i=$((i + 1))
 		[ "$i" -gt "$skip" ] || continue
-		if [ "$i" -gt "$applied" ]; then
-			(cd "$tree" && patch -p1 -s --no-backup-if-mismatch <"$TOP/patches/$p") ||
-				die "$p does not apply to ${tree#$TOP/}"
-			echo "$p" >>"$tree/.series-applied"
-			mkdir -p "$tree/.series-saved"
-			cp "$TOP/patches/$p" "$tree/.series-saved/$p"
-			for f in $(files_of "$p"); do
-				mkdir -p "$tree/$(dirname "$f")"
-				cp -p "$TOP/$f" "$tree/$f"
-			done
-		fi
+		(cd "$tree" && patch -p1 -s --no-backup-if-mismatch <"$TOP/patches/$p") ||
+			die "$p does not apply to ${tree#$TOP/}"
+		echo "$p" >>"$tree/.series-applied"
+		mkdir -p "$tree/.series-saved"
+		cp "$TOP/patches/$p" "$tree/.series-saved/$p"
+		for f in $(files_of "$p"); do
+			mkdir -p "$tree/$(dirname "$f")"
+			cp -p "$TOP/$f" "$tree/$f"
+		done
 		start=$(date +%s)
 		# Configure again: the patch may have added the options we ask for.
 		rm -f "$obj/.fragments"
