@@ -1,0 +1,85 @@
+#!/bin/bash
+# W=1 and sparse (make W=1 C=2) on every object the series changes or
+# adds, built with the check kernel's config and configs/lint.config (the
+# touched files no kernel we boot builds) in the base and in the patched
+# tree.  A warning of the patched tree that the base does not have (same
+# file and message; line numbers aside) fails.  Sparse's context imbalance
+# warnings count per function, whatever reason they give: it does not
+# follow guard() and scoped_guard(), and a function that locks through
+# them changes the reason when its code changes.  Prints "ok NAME" or
+# "not ok NAME" like checkpatch.sh; the new warnings and both build logs
+# are in build/warnings.log and build/obj-{base,src}-lint/lint.log.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+name="W=1 and sparse"
+cfg=$BUILD/obj-src-check/.config
+log=$BUILD/warnings.log
+: >"$log"
+[ -f "$cfg" ] || { echo "not ok $name: no check kernel config in build/obj-src-check"; exit 0; }
+[ -d "$BUILD/base" ] || { echo "not ok $name: no base tree in build/base"; exit 0; }
+command -v sparse >/dev/null || { echo "not ok $name: sparse is not installed"; exit 0; }
+
+kbuild_env
+
+# The C files the series changes or adds; KUnit tests are compiled as part
+# of the file they test (#include).
+mapfile -t objs < <({ sed -n 's|^+++ b/||p' "$TOP"/patches/*.patch
+	(cd "$TOP" && git ls-files -co --exclude-standard -- fs lib drivers sound \
+		kernel mm io_uring); } | sed 's/\t.*//' | grep -E '^[a-z].*\.c$' |
+	grep -v '/tests/' | sort -u | sed 's/\.c$/.o/')
+[ ${#objs[@]} -gt 0 ] || { echo "not ok $name: the series changes no C file"; exit 0; }
+
+# lint TREE OBJ...: build the objects with W=1 C=2 in build/obj-TREE-lint;
+# prints the warnings as "file: warning: message", one a line.
+lint() {
+	local tree=$1
+	shift
+	src=$BUILD/$tree obj=$BUILD/obj-$tree-lint
+	local o
+	cat "$cfg" "$TOP/scripts/harness/configs/lint.config" >"$obj/.config.want"
+	cmp -s "$obj/.config.want" "$obj/.config.used" || {
+		cp "$obj/.config.want" "$obj/.config" &&
+			mv "$obj/.config.want" "$obj/.config.used"
+	}
+	kmake olddefconfig >"$obj/lint.log" 2>&1 || { echo "lint-failed"; return; }
+	while IFS= read -r o; do
+		grep -qxF "$o" "$obj/.config" ||
+			{ echo "lint.config: $o did not survive olddefconfig" >>"$obj/lint.log"; echo "lint-failed"; return; }
+	done < <(grep '^CONFIG_' "$TOP/scripts/harness/configs/lint.config")
+	# Compiled every time, so that gcc's warnings are in the log (ccache
+	# replays them on a hit). -k: an object that does not build shows its
+	# errors and is missed below.
+	for o in "$@"; do
+		rm -f "$obj/$o"
+	done
+	kmake -k W=1 C=2 "$@" >>"$obj/lint.log" 2>&1
+	for o in "$@"; do
+		[ -f "$obj/$o" ] || { echo "lint-failed"; return; }
+	done
+	sed -nE 's#^(\.\./)*([a-z0-9_-]+/)?'"(${tree}/)?"'([^: ]+):[0-9]+(:[0-9]+)?: (warning|error): #\4: \6: #p' \
+		"$obj/lint.log" | sed -E -e "s#^$BUILD/$tree/##" \
+		-e "s/(context imbalance in '[^']*').*/\1/"
+}
+
+mkdir -p "$BUILD/obj-base-lint" "$BUILD/obj-src-lint"
+base_objs=()
+for o in "${objs[@]}"; do
+	[ -f "$BUILD/base/${o%.o}.c" ] && base_objs+=("$o")
+done
+lint base "${base_objs[@]}" | sort >"$BUILD/obj-base-lint/warnings"
+lint src "${objs[@]}" | sort >"$BUILD/obj-src-lint/warnings"
+for t in base src; do
+	if grep -qx lint-failed "$BUILD/obj-$t-lint/warnings"; then
+		echo "not ok $name: the $t objects do not build (build/obj-$t-lint/lint.log)"
+		exit 0
+	fi
+done
+
+# Warnings of the patched tree beyond the base's, counted per file and message.
+comm -13 "$BUILD/obj-base-lint/warnings" "$BUILD/obj-src-lint/warnings" >"$log"
+if [ -s "$log" ]; then
+	echo "not ok $name: $(wc -l <"$log") new warnings in ${#objs[@]} objects (build/warnings.log)"
+else
+	echo "ok $name: no new warning in the ${#objs[@]} objects the series changes or adds"
+fi
