@@ -38,10 +38,12 @@ lint() {
 	src=$BUILD/$tree obj=$BUILD/obj-$tree-lint
 	local o
 	cat "$cfg" "$TOP/scripts/harness/configs/lint.config" >"$obj/.config.want"
-	cmp -s "$obj/.config.want" "$obj/.config.used" || {
+	if cmp -s "$obj/.config.want" "$obj/.config.used"; then
+		rm -f "$obj/.config.want"
+	else
 		cp "$obj/.config.want" "$obj/.config" &&
 			mv "$obj/.config.want" "$obj/.config.used"
-	}
+	fi
 	kmake olddefconfig >"$obj/lint.log" 2>&1 || { echo "lint-failed"; return; }
 	while IFS= read -r o; do
 		grep -qxF "$o" "$obj/.config" ||
