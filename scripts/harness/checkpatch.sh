@@ -50,9 +50,7 @@ if [ -d "$BUILD/base" ]; then
 			bad="$bad $f"
 			(cd "$src" && scripts/kernel-doc -none "$f") >>"$log" 2>&1
 		fi
-	done < <({ sed -n 's|^+++ b/||p' "$TOP"/patches/*.patch
-		(cd "$TOP" && git ls-files -co --exclude-standard -- fs include lib drivers \
-			sound kernel mm); } | sed 's/\t.*//' | grep -E '\.[ch]$' | sort -u)
+	done < <(series_files | grep -E '\.[ch]$')
 	if [ -z "$bad" ]; then
 		echo "ok kernel-doc -none: no new warning in the $n files the series changes or adds"
 	else

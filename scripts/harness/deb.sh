@@ -31,7 +31,7 @@ kbuild_env
 
 # The config: Debian's, localmodconfig, deb.config, olddefconfig.
 configure() {
-	local list=$1 have bad=0 line opt
+	local list=$1 have bad=0
 	have=$(dpkg-query -W -f='${Version}' "$CONFIG_PKG" 2>/dev/null || true)
 	[ "$have" = "$BASE_VERSION" ] ||
 		die "$CONFIG_PKG ${have:-is not installed}; the pin (base.conf) wants $BASE_VERSION. Run 'make deps'."
@@ -64,19 +64,7 @@ configure() {
 		{ tail -n 20 "$obj/config.log" >&2; die "merge_config.sh failed (log: ${obj#"$TOP"/}/config.log)"; }
 	kmake olddefconfig >>"$obj/config.log" 2>&1 ||
 		{ tail -n 20 "$obj/config.log" >&2; die "make olddefconfig failed (log: ${obj#"$TOP"/}/config.log)"; }
-	while IFS= read -r line; do
-		opt=${line%%=*}
-		case $line in
-		CONFIG_*=n) grep -q "^$opt=" "$obj/.config" &&
-			{ echo "config: $opt is set, wanted off" >&2; bad=1; } ;;
-		# An empty string is what an option that is gone means too.
-		CONFIG_*=\"\") grep -q "^$opt=" "$obj/.config" && ! grep -qxF "$line" "$obj/.config" &&
-			{ echo "config: wanted $line, got: $(grep "^$opt=" "$obj/.config")" >&2; bad=1; } ;;
-		CONFIG_*) grep -qxF "$line" "$obj/.config" ||
-			{ echo "config: wanted $line, got: $(grep "^$opt=" "$obj/.config" ||
-				echo unset)" >&2; bad=1; } ;;
-		esac
-	done < <(grep -h '^CONFIG_' "$cfgdir/deb.config")
+	config_lost "$obj/.config" "" "$cfgdir/deb.config" || bad=1
 	grep -qx 'CONFIG_REVOKE=y' "$obj/.config" ||
 		{ echo "config: CONFIG_REVOKE is not set: is the series applied in build/src?" >&2; bad=1; }
 	[ $bad -eq 0 ] || die "the deb config lost options (see above; log: ${obj#"$TOP"/}/config.log)"

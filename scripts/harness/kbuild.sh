@@ -46,21 +46,8 @@ if ! cmp -s "$obj/.fragments.new" "$obj/.fragments" || [ ! -f "$obj/.config" ] |
 		known=$(find "$src" -name 'Kconfig*' -exec sed -nE \
 			's/^[[:space:]]*(menu)?config[[:space:]]+([A-Za-z0-9_]+).*/CONFIG_\2/p' {} + | sort -u)
 	fi
-	bad=0
-	while IFS= read -r line; do
-		if [ -n "$known" ] && ! grep -qxF "${line%%=*}" <<<"$known"; then
-			echo "config: ${line%%=*} is not in the $tree tree, skipped"
-			continue
-		fi
-		case $line in
-		CONFIG_*=n) opt=${line%%=*}; grep -q "^$opt=" "$obj/.config" &&
-			{ echo "config: $opt is set, wanted off" >&2; bad=1; } ;;
-		CONFIG_*) grep -qxF "$line" "$obj/.config" ||
-			{ echo "config: wanted $line, got: $(grep "^${line%%=*}=" "$obj/.config" ||
-				echo unset)" >&2; bad=1; } ;;
-		esac
-	done < <(grep -h '^CONFIG_' "${frags[@]}")
-	[ $bad -eq 0 ] || die "the $flavour config lost options (see above)"
+	config_lost "$obj/.config" "$known" "${frags[@]}" ||
+		die "the $flavour config lost options (see above)"
 	mv "$obj/.fragments.new" "$obj/.fragments"
 fi
 step "building $tree/$flavour kernel in ${obj#$TOP/}"

@@ -46,3 +46,38 @@ kmake() {
 	make -s -C "$src" O="$obj" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" \
 		-j"$(nproc)" "$@"
 }
+
+# config_lost CONFIG KNOWN FRAGMENT...: check that the kernel config file
+# CONFIG has every option of the fragments as they ask (=n: not set; ="":
+# empty or gone).  Each option it lost goes to stderr; returns 1 if any.
+# KNOWN, if not empty, lists the options the tree defines, one a line: the
+# others are skipped with a note (a tree part way through the series).
+config_lost() {
+	local config=$1 known=$2 line opt bad=0
+	shift 2
+	while IFS= read -r line; do
+		opt=${line%%=*}
+		if [ -n "$known" ] && ! grep -qxF "$opt" <<<"$known"; then
+			echo "config: $opt is not in this tree, skipped"
+			continue
+		fi
+		case $line in
+		CONFIG_*=n) grep -q "^$opt=" "$config" &&
+			{ echo "config: $opt is set, wanted off" >&2; bad=1; } ;;
+		CONFIG_*=\"\") grep -q "^$opt=" "$config" && ! grep -qxF "$line" "$config" &&
+			{ echo "config: wanted $line, got: $(grep "^$opt=" "$config")" >&2; bad=1; } ;;
+		CONFIG_*) grep -qxF "$line" "$config" ||
+			{ echo "config: wanted $line, got: $(grep "^$opt=" "$config" ||
+				echo unset)" >&2; bad=1; } ;;
+		esac
+	done < <(grep -h '^CONFIG_' "$@")
+	return $bad
+}
+
+# series_files: the files the series changes (patches/) or adds (new files
+# of ours at their kernel paths), one a line, sorted.
+series_files() {
+	{ sed -n 's|^+++ b/||p' "$TOP"/patches/*.patch
+		(cd "$TOP" && git ls-files -co --exclude-standard -- fs include lib drivers \
+			sound kernel mm io_uring); } | sed 's/\t.*//' | sort -u
+}

@@ -24,10 +24,8 @@ kbuild_env
 
 # The C files the series changes or adds; KUnit tests are compiled as part
 # of the file they test (#include).
-mapfile -t objs < <({ sed -n 's|^+++ b/||p' "$TOP"/patches/*.patch
-	(cd "$TOP" && git ls-files -co --exclude-standard -- fs lib drivers sound \
-		kernel mm io_uring); } | sed 's/\t.*//' | grep -E '^[a-z].*\.c$' |
-	grep -v '/tests/' | sort -u | sed 's/\.c$/.o/')
+mapfile -t objs < <(series_files | grep -E '^[a-z].*\.c$' | grep -v '/tests/' |
+	sed 's/\.c$/.o/')
 [ ${#objs[@]} -gt 0 ] || { echo "not ok $name: the series changes no C file"; exit 0; }
 
 # lint TREE OBJ...: build the objects with W=1 C=2 in build/obj-TREE-lint;
@@ -36,19 +34,11 @@ lint() {
 	local tree=$1
 	shift
 	src=$BUILD/$tree obj=$BUILD/obj-$tree-lint
-	local o
-	cat "$cfg" "$TOP/scripts/harness/configs/lint.config" >"$obj/.config.want"
-	if cmp -s "$obj/.config.want" "$obj/.config.used"; then
-		rm -f "$obj/.config.want"
-	else
-		cp "$obj/.config.want" "$obj/.config" &&
-			mv "$obj/.config.want" "$obj/.config.used"
-	fi
-	kmake olddefconfig >"$obj/lint.log" 2>&1 || { echo "lint-failed"; return; }
-	while IFS= read -r o; do
-		grep -qxF "$o" "$obj/.config" ||
-			{ echo "lint.config: $o did not survive olddefconfig" >>"$obj/lint.log"; echo "lint-failed"; return; }
-	done < <(grep '^CONFIG_' "$TOP/scripts/harness/configs/lint.config")
+	local o lintcfg=$TOP/scripts/harness/configs/lint.config
+	cat "$cfg" "$lintcfg" >"$obj/.config"
+	kmake olddefconfig >"$obj/lint.log" 2>&1 &&
+		config_lost "$obj/.config" "" "$lintcfg" >>"$obj/lint.log" 2>&1 ||
+		{ echo "lint-failed"; return; }
 	# Compiled every time, so that gcc's warnings are in the log (ccache
 	# replays them on a hit). -k: an object that does not build shows its
 	# errors and is missed below.
@@ -59,9 +49,8 @@ lint() {
 	for o in "$@"; do
 		[ -f "$obj/$o" ] || { echo "lint-failed"; return; }
 	done
-	sed -nE 's#^(\.\./)*([a-z0-9_-]+/)?'"(${tree}/)?"'([^: ]+):[0-9]+(:[0-9]+)?: (warning|error): #\4: \6: #p' \
-		"$obj/lint.log" | sed -E -e "s#^$BUILD/$tree/##" \
-		-e "s/(context imbalance in '[^']*').*/\1/"
+	sed -nE 's#^([^: ]+):[0-9]+(:[0-9]+)?: (warning|error): #\1: \3: #p' "$obj/lint.log" |
+		sed -E -e "s#^($BUILD/$tree|$obj)/##" -e "s/(context imbalance in '[^']*').*/\1/"
 }
 
 mkdir -p "$BUILD/obj-base-lint" "$BUILD/obj-src-lint"
