@@ -325,8 +325,82 @@ static void revoke_test_self(struct kunit *test)
 	revokable_exit(&o->r);
 }
 
+/*
+ * with_file_ops() and with_files_ops() expand their call once for files
+ * that are not revokable and once for revokable ones: each must run the
+ * call exactly once with the right operations, and count it only for a
+ * live revokable file.
+ */
+static void revoke_test_with_file_ops(struct kunit *test)
+{
+	struct rk_obj *o = rk_obj_new(test);
+	struct file *f = rk_open(test, o), *plain;
+	const struct file_operations *fop, *fop1, *fop2;
+	const struct file_operations *seen = NULL, *seen2 = NULL;
+	int runs = 0;
+	bool idle = true;
+
+	plain = anon_inode_getfile("[revoke-kunit]", &rk_fops, o, O_RDWR);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(plain));
+	KUNIT_EXPECT_FALSE(test, file_revokable(plain));
+	KUNIT_EXPECT_TRUE(test, file_revokable(f));
+
+	with_file_ops(plain, &fop, {
+		seen = fop;
+		runs++;
+	});
+	KUNIT_EXPECT_PTR_EQ(test, seen, &rk_fops);
+	KUNIT_EXPECT_EQ(test, runs, 1);
+
+	with_file_ops(f, &fop, {
+		seen = fop;
+		idle = revokable_idle(&o->r);
+		runs++;
+	});
+	KUNIT_EXPECT_PTR_EQ(test, seen, &rk_fops);
+	KUNIT_EXPECT_FALSE(test, idle);
+	KUNIT_EXPECT_TRUE(test, revokable_idle(&o->r));
+	KUNIT_EXPECT_EQ(test, runs, 2);
+
+	with_files_ops(plain, &fop1, f, &fop2, {
+		seen = fop1;
+		seen2 = fop2;
+		idle = revokable_idle(&o->r);
+		runs++;
+	});
+	KUNIT_EXPECT_PTR_EQ(test, seen, &rk_fops);
+	KUNIT_EXPECT_PTR_EQ(test, seen2, &rk_fops);
+	KUNIT_EXPECT_FALSE(test, idle);
+	KUNIT_EXPECT_TRUE(test, revokable_idle(&o->r));
+	KUNIT_EXPECT_EQ(test, runs, 3);
+
+	revoke_it(&o->r);
+	with_file_ops(f, &fop, {
+		seen = fop;
+		runs++;
+	});
+	KUNIT_EXPECT_PTR_EQ(test, seen, &revoked_file_operations);
+	KUNIT_EXPECT_EQ(test, runs, 4);
+
+	with_files_ops(f, &fop1, plain, &fop2, {
+		seen = fop1;
+		seen2 = fop2;
+		runs++;
+	});
+	KUNIT_EXPECT_PTR_EQ(test, seen, &revoked_file_operations);
+	KUNIT_EXPECT_PTR_EQ(test, seen2, &rk_fops);
+	KUNIT_EXPECT_EQ(test, runs, 5);
+	KUNIT_EXPECT_TRUE(test, revokable_idle(&o->r));
+
+	rk_close(plain);
+	rk_close(f);
+	KUNIT_EXPECT_EQ(test, atomic_read(&o->releases), 2);
+	revokable_exit(&o->r);
+}
+
 static struct kunit_case revoke_test_cases[] = {
 	KUNIT_CASE(revoke_test_states),
+	KUNIT_CASE(revoke_test_with_file_ops),
 	KUNIT_CASE(revoke_test_waits_for_callers),
 	KUNIT_CASE(revoke_test_kick),
 	KUNIT_CASE(revoke_test_release_once),
