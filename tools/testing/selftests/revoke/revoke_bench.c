@@ -133,6 +133,25 @@ static void bench_tmpfs_pread(void)
 	close(fd);
 }
 
+/* A method the VFS calls through with_file_ops() rather than a hot path. */
+static void bench_tmpfs_lseek(void)
+{
+	char path[] = "/tmp/revoke_bench.XXXXXX";
+	long i, n = iters(200000);
+	double t;
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		return fail("tmpfs_lseek", "mkstemp");
+	unlink(path);
+	t = now_ns();
+	for (i = 0; i < n; i++)
+		if (lseek(fd, 0, SEEK_SET) != 0)
+			return fail("tmpfs_lseek", "lseek");
+	report("tmpfs_lseek", n, now_ns() - t);
+	close(fd);
+}
+
 /* A pty pair with the slave in raw mode; 0 or -1. */
 static int open_pty(int *master, int *slave)
 {
@@ -391,6 +410,7 @@ int main(int argc, char **argv)
 	bench_null_read();
 	bench_pipe();
 	bench_tmpfs_pread();
+	bench_tmpfs_lseek();
 	bench_pty();
 	bench_hangup(1);
 	bench_hangup(100);
