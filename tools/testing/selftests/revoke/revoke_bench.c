@@ -133,7 +133,7 @@ static void bench_tmpfs_pread(void)
 	close(fd);
 }
 
-/* A method the VFS calls through with_file_ops() rather than a hot path. */
+/* A method call outside the hot read, write, ioctl and poll helpers. */
 static void bench_tmpfs_lseek(void)
 {
 	char path[] = "/tmp/revoke_bench.XXXXXX";
