@@ -425,6 +425,12 @@ static void __revoke(struct revokable *r, bool kill, struct file *self)
 	/* 3. Wait until they have all left. */
 	revoke_dep_acquire(r);
 	wait_event(r->drained, revokable_idle(r));
+	/*
+	 * What the calls did before they left is visible from here on, so
+	 * the object may free what they used. Pairs with the barrier before
+	 * the count in revokable_leave().
+	 */
+	smp_mb();
 	revoke_dep_release(r);
 
 	/*

@@ -110,7 +110,8 @@ enum {
 
 /**
  * struct revoke - the revoke state of one open file
- * @r: the object; only valid while the file is not revoked
+ * @r: the object, which make_revokable() requires to live until the
+ *	file's ->release()
  * @file: the file
  * @list: entry in @r->files
  * @revoked_fops: operations used once the file is revoked
@@ -169,8 +170,11 @@ void __revokable_wake(struct revokable *r);
  * the write and the read makes sure that a call which did not see the
  * revoke is seen by the sum, and that a call which leaves unseen by a sum
  * sees the revoke and wakes it (store buffering: each side sees the other
- * or is seen by it). No grace period is involved: a revoke with no call
- * in flight costs a walk of the possible CPUs.
+ * or is seen by it). A full barrier before the count of a leave, paired
+ * with one after the sums, makes everything the call did visible to the
+ * revoke once it sees the call gone, so the object may free what the
+ * call used (as in SRCU's read unlock). No grace period is involved: a
+ * revoke with no call in flight costs a walk of the possible CPUs.
  *
  * Inline, for the VFS's out-of-line paths of revokable files; everything
  * else goes through start_using() and stop_using().
@@ -184,6 +188,11 @@ static __always_inline void revokable_enter(struct revokable *r)
 
 static __always_inline void revokable_leave(struct revokable *r)
 {
+	/*
+	 * The call's own accesses to the object come before its leave is
+	 * counted. Pairs with the barrier after the sums in revoke_it().
+	 */
+	smp_mb();
 	this_cpu_inc(r->users->leaves);
 	/* Pairs with the barrier after the state is set in revoke_it(). */
 	smp_mb();
