@@ -533,6 +533,12 @@ EXPORT_SYMBOL_GPL(revokable_kill);
  * callers are out, but the caller is still inside its method: it must not
  * touch what the revoke was meant to cut off.
  *
+ * Only the caller's own call is taken out of the count: not from ->mmap(),
+ * which runs with the mmap lock held and counted a second time until its
+ * mapping is linked, nor from a call that holds @file in use twice (the
+ * same file passed to both sides of with_files_ops()). The wait would
+ * never end; lockdep reports it.
+ *
  * Context: process context, inside a method of @file, may sleep.
  */
 void revoke_self(struct file *file)
