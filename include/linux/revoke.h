@@ -229,11 +229,13 @@ static __always_inline const struct file_operations *
 revoke_start_using(struct file *file)
 {
 	struct revoke *rev = file->f_revoke;
-	struct revokable *r;
+	struct revokable *r = rev->r;
 
-	if (unlikely(READ_ONCE(rev->revoked)))
-		return rev->revoked_fops;
-	r = rev->r;
+	/*
+	 * Counted first, then checked: a file revoked long ago pays an
+	 * enter and a leave, every other call one test less. The object
+	 * lives until the file's ->release(), revoked or not.
+	 */
 	revokable_enter(r);
 	/*
 	 * A revoke that completed meanwhile marked the file before it let
