@@ -13,6 +13,7 @@
  */
 
 #include <linux/export.h>
+#include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/lockdep.h>
@@ -22,7 +23,11 @@
 #include <linux/poll.h>
 #include <linux/revoke.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
+
+#include "internal.h"
 
 /**
  * __revokable_wake - wake revoke_it() waiting for the calls to leave
@@ -380,6 +385,48 @@ static void revoke_file_mappings(struct revokable *r, struct file *file)
 }
 #endif /* CONFIG_MMU */
 
+/*
+ * How long a revoke waits for the calls in flight to leave on their own
+ * before it interrupts them; longer than any wait a kick ends, or a driver
+ * waits for its hardware.
+ */
+#define REVOKE_GRACE	(3 * HZ)
+
+static int revoke_file_of(const void *r, struct file *file, unsigned int fd)
+{
+	return (file->f_mode & FMODE_REVOKABLE) && file->f_revoke->r == r;
+}
+
+/*
+ * The last resort of a revoke whose calls do not leave: one sleeps where
+ * the kick did not reach, on a wait of a driver's own. Interrupt the tasks
+ * that have a file of @r in their file table, as a signal would, but
+ * without one (TIF_NOTIFY_SIGNAL): an interruptible wait ends, the method
+ * returns, and a system call restarted after -ERESTARTSYS finds its file
+ * revoked. Their other interruptible sleeps end too, and a system call
+ * that is not restarted returns -EINTR there. Kernel threads and waits
+ * that are not interruptible are left alone, so the revoke may still wait.
+ */
+static void revoke_interrupt(struct revokable *r)
+{
+	struct task_struct *g, *t;
+	bool found;
+
+	pr_notice_ratelimited("revoke: a method call on a file of %ps sleeps where the kick did not reach it, interrupting\n",
+			      r->ops);
+	rcu_read_lock();
+	for_each_process_thread(g, t) {
+		if (t == current || (t->flags & PF_KTHREAD))
+			continue;
+		task_lock(t);
+		found = t->files && iterate_fd(t->files, 0, revoke_file_of, r);
+		task_unlock(t);
+		if (found)
+			set_notify_signal(t);
+	}
+	rcu_read_unlock();
+}
+
 static void __revoke(struct revokable *r, bool kill, struct file *self)
 {
 	struct revoke *rev, *tmp;
@@ -424,7 +471,10 @@ static void __revoke(struct revokable *r, bool kill, struct file *self)
 
 	/* 3. Wait until they have all left. */
 	revoke_dep_acquire(r);
-	wait_event(r->drained, revokable_idle(r));
+	if (!wait_event_timeout(r->drained, revokable_idle(r), REVOKE_GRACE)) {
+		revoke_interrupt(r);
+		wait_event(r->drained, revokable_idle(r));
+	}
 	/*
 	 * What the calls did before they left is visible from here on, so
 	 * the object may free what they used. Pairs with the barrier before
@@ -451,12 +501,14 @@ static void __revoke(struct revokable *r, bool kill, struct file *self)
 
 	/*
 	 * 5. Their mappings: no PTE to the object's memory survives, and no
-	 * fault reaches the object any more.
+	 * fault reaches the object any more. A file unmapped and closed
+	 * meanwhile is released from a workqueue: our caller may wait for
+	 * its ->release() before returning to user space.
 	 */
 	list_for_each_entry_safe(rev, tmp, &mapped, list) {
 		list_del_init(&rev->list);
 		revoke_file_mappings(r, rev->file);
-		fput(rev->file);
+		revoke_fput(rev->file);
 	}
 
 	spin_lock(&r->lock);
@@ -483,7 +535,10 @@ out:
  *
  * Stops new method calls on the files of @r, calls the kick, waits until
  * every call in flight has left and makes the files revoked: from then on
- * every method call on them goes to the revoked operations. When it returns
+ * every method call on them goes to the revoked operations. A call still
+ * in flight after a grace period of three seconds sleeps where the kick did
+ * not reach: the tasks that have a file of @r open are interrupted then,
+ * as by a signal, see Documentation/filesystems/revoke.rst. When it returns
  * no method of the old operations runs on those files any more, and the
  * object accepts new files again (a hung-up tty can be opened again).
  * Each file still gets its ->release, once, at its last close.

@@ -65,6 +65,8 @@
 #define TRV_IOC_MAP_POLICY	_IOW('R', 5, u32)
 /* The byte the pages of the file's session were filled with (1..255). */
 #define TRV_IOC_MAP_GEN		_IOR('R', 6, u32)
+/* Sleep until a signal, on a queue the kick does not wake. */
+#define TRV_IOC_SLEEP_DEAF	_IO('R', 7)
 
 #define TRV_POLICY_SIGBUS	0
 #define TRV_POLICY_DUMMY	1
@@ -555,6 +557,17 @@ static long trv_sleep(struct trv_obj *obj)
 	return ret ? ret : -EIO;
 }
 
+/*
+ * A driver's own wait that its kick forgot: only a signal ends it, or the
+ * interruption a revoke falls back on.
+ */
+static DECLARE_WAIT_QUEUE_HEAD(trv_deaf_wq);
+
+static long trv_sleep_deaf(void)
+{
+	return wait_event_interruptible(trv_deaf_wq, false);
+}
+
 static long trv_set_policy(struct trv_file *tf, u32 __user *argp)
 {
 	u32 policy;
@@ -581,6 +594,9 @@ static long trv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case TRV_IOC_SLEEP:
 		ret = trv_sleep(obj);
+		break;
+	case TRV_IOC_SLEEP_DEAF:
+		ret = trv_sleep_deaf();
 		break;
 	case TRV_IOC_SELF_REVOKE:
 		/*

@@ -2,8 +2,9 @@
 /*
  * Callers inside a method when a file of the revoke test driver
  * (lib/test_revoke.c) is revoked: a caller blocked in the driver is kicked
- * out and returns at once, a caller in flight that does not look at the
- * revoke is waited for, a method may revoke its own file (alone or from
+ * out and returns at once, one asleep where the kick does not reach is
+ * interrupted after a grace period, a caller in flight that does not look
+ * at the revoke is waited for, a method may revoke its own file (alone or from
  * many threads at once), and an unplug-style revoke leaves the device
  * working for new opens.
  */
@@ -18,6 +19,8 @@
 
 /* How long a kicked caller may take to come back, generous for TCG. */
 #define KICK_SECS	5.0
+/* The same for a caller the kick misses: the revoke interrupts it after 3 s. */
+#define DEAF_SECS	10.0
 /* How long self-revoke may take before we call it a deadlock. */
 #define SELF_SECS	20.0
 
@@ -28,6 +31,7 @@ enum op {
 	OP_SELECT,
 	OP_EPOLL,
 	OP_SLEEP,
+	OP_SLEEP_DEAF,
 	OP_AIO_READ,
 	OP_URING_READ,
 };
@@ -80,6 +84,9 @@ static void *blocker(void *arg)
 	case OP_SLEEP:
 		b->rc = ioctl(b->fd, TRV_IOC_SLEEP);
 		break;
+	case OP_SLEEP_DEAF:
+		b->rc = ioctl(b->fd, TRV_IOC_SLEEP_DEAF);
+		break;
 	case OP_AIO_READ:
 		b->rc = aio_run(b->aio, b->fd, IOCB_CMD_PREAD, (uintptr_t)buf,
 				sizeof(buf), 60);
@@ -98,7 +105,7 @@ static void *blocker(void *arg)
 static int in_method(enum op op)
 {
 	return op == OP_READ || op == OP_WRITE || op == OP_SLEEP ||
-		op == OP_AIO_READ;
+		op == OP_SLEEP_DEAF || op == OP_AIO_READ;
 }
 
 /* Wait up to @secs until the current object has @n callers in methods. */
@@ -143,6 +150,7 @@ FIXTURE_VARIANT_ADD(blocked, poll) { .op = OP_POLL };
 FIXTURE_VARIANT_ADD(blocked, select) { .op = OP_SELECT };
 FIXTURE_VARIANT_ADD(blocked, epoll) { .op = OP_EPOLL };
 FIXTURE_VARIANT_ADD(blocked, ioctl_sleep) { .op = OP_SLEEP };
+FIXTURE_VARIANT_ADD(blocked, ioctl_sleep_deaf) { .op = OP_SLEEP_DEAF };
 FIXTURE_VARIANT_ADD(blocked, aio_read) { .op = OP_AIO_READ };
 FIXTURE_VARIANT_ADD(blocked, io_uring_read) { .op = OP_URING_READ };
 
@@ -215,6 +223,7 @@ static void run_blocked(struct __test_metadata *_metadata, int fd, int epfd,
 	struct blocked b = {
 		.op = op, .fd = fd, .epfd = epfd, .aio = aio, .ring = ring,
 	};
+	double secs = op == OP_SLEEP_DEAF ? DEAF_SECS : KICK_SECS;
 	struct trv_stats st;
 	double start, ctl_end;
 	pthread_t th;
@@ -236,9 +245,9 @@ static void run_blocked(struct __test_metadata *_metadata, int fd, int epfd,
 	ctl_end = now_s();
 	/* The kick got the blocked caller out before the revoke returned. */
 	EXPECT_EQ(0, ret) TH_LOG("%ld callers still inside", ret);
-	ASSERT_EQ(0, wait_flag(&b.done, start + KICK_SECS - now_s()))
+	ASSERT_EQ(0, wait_flag(&b.done, start + secs - now_s()))
 		TH_LOG("the blocked call did not return within %.0f s of the revoke",
-		       KICK_SECS);
+		       secs);
 	pthread_join(th, NULL);
 	TH_LOG("revoke took %.3f s, the caller was back after %.3f s",
 	       ctl_end - start, now_s() - start);
@@ -250,6 +259,14 @@ static void run_blocked(struct __test_metadata *_metadata, int fd, int epfd,
 		/* The driver's own answer to the kick. */
 		EXPECT_EQ(-1, b.rc);
 		EXPECT_EQ(EIO, b.err) TH_LOG("%s", strerror(b.err));
+		break;
+	case OP_SLEEP_DEAF:
+		/*
+		 * The revoke interrupted it as a signal would; the ioctl,
+		 * restarted, reached the revoked operations.
+		 */
+		EXPECT_EQ(-1, b.rc);
+		EXPECT_EQ(ENODEV, b.err) TH_LOG("%s", strerror(b.err));
 		break;
 	case OP_POLL:
 		EXPECT_EQ(1, b.rc);

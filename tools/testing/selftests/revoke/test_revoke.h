@@ -32,6 +32,7 @@
 #define TRV_IOC_OBJ_ID		_IOR('R', 4, __u32)
 #define TRV_IOC_MAP_POLICY	_IOW('R', 5, __u32)
 #define TRV_IOC_MAP_GEN		_IOR('R', 6, __u32)
+#define TRV_IOC_SLEEP_DEAF	_IO('R', 7)
 
 #define TRV_POLICY_SIGBUS	0
 #define TRV_POLICY_DUMMY	1
