@@ -259,6 +259,59 @@ TEST(hangup_signals_session)
 	close(m);
 }
 
+/*
+ * The session hears of a hangup before its readers are woken: a session
+ * leader blocked in read() on its terminal has SIGHUP pending when the read
+ * returns, so it dies of the signal and never sees the end of file.
+ * Repeated: a signal sent after the wakeup loses the race only now and then.
+ */
+TEST(hangup_signal_before_eof)
+{
+	int *ready = shared_page();
+	int i, eof = 0;
+
+	ASSERT_NE(NULL, ready);
+	for (i = 0; i < 20; i++) {
+		char name[64];
+		int m, s, status;
+		pid_t leader;
+
+		ASSERT_EQ(0, open_pty(&m, &s, name, sizeof(name)));
+		__atomic_store_n(ready, 0, __ATOMIC_SEQ_CST);
+		leader = fork();
+		ASSERT_LE(0, leader);
+		if (leader == 0) {
+			char c;
+			int fd;
+
+			signal(SIGHUP, SIG_DFL);
+			if (setsid() < 0)
+				_exit(1);
+			fd = open(name, O_RDWR);
+			if (fd < 0)
+				_exit(2);
+			__atomic_store_n(ready, 1, __ATOMIC_SEQ_CST);
+			_exit(read(fd, &c, 1) == 0 ? 3 : 4);
+		}
+		while (!__atomic_load_n(ready, __ATOMIC_SEQ_CST))
+			usleep(1000);
+		/* Let it block in read(). */
+		usleep(50000);
+		ASSERT_EQ(0, ioctl(s, TIOCVHANGUP));
+		status = wait_for(leader, 10);
+		ASSERT_NE(-1, status);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
+			eof++;
+		else
+			ASSERT_TRUE(WIFSIGNALED(status) &&
+				    WTERMSIG(status) == SIGHUP)
+				TH_LOG("status %#x", status);
+		close(s);
+		close(m);
+	}
+	EXPECT_EQ(0, eof) TH_LOG("%d of 20 readers saw the end of file", eof);
+}
+
 /* Without the capabilities, neither hangup is allowed. */
 TEST(hangup_needs_capability)
 {
