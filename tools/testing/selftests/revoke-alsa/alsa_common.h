@@ -18,6 +18,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -198,6 +199,10 @@ struct snd_obs {
 	int read_err;
 	ssize_t write_rc;
 	int write_err;
+	ssize_t readv_rc;
+	int readv_err;
+	ssize_t writev_rc;
+	int writev_err;
 	int ioctl_rc;
 	int ioctl_err;
 	int mmap_err;
@@ -214,6 +219,10 @@ static inline void observe(int fd, unsigned long ioctl_cmd, struct snd_obs *o)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN | POLLOUT };
 	char buf[64];
+	struct iovec iov[2] = {
+		{ .iov_base = buf, .iov_len = sizeof(buf) / 2 },
+		{ .iov_base = buf + sizeof(buf) / 2, .iov_len = sizeof(buf) / 2 },
+	};
 	int v, fl;
 
 	memset(o, 0, sizeof(*o));
@@ -224,6 +233,12 @@ static inline void observe(int fd, unsigned long ioctl_cmd, struct snd_obs *o)
 	errno = 0;
 	o->write_rc = write(fd, buf, sizeof(buf));
 	o->write_err = errno;
+	errno = 0;
+	o->readv_rc = readv(fd, iov, 2);
+	o->readv_err = errno;
+	errno = 0;
+	o->writev_rc = writev(fd, iov, 2);
+	o->writev_err = errno;
 	errno = 0;
 	o->ioctl_rc = ioctl(fd, ioctl_cmd, &v);
 	o->ioctl_err = errno;
@@ -252,10 +267,15 @@ static inline void observe(int fd, unsigned long ioctl_cmd, struct snd_obs *o)
  */
 #define ASSERT_DISCONNECTED(o, rd, wr) do {				\
 	const struct snd_obs *__o = (o);				\
+	const int __rd = (rd), __wr = (wr);				\
 	EXPECT_EQ(-1, __o->read_rc);					\
-	EXPECT_EQ((rd), __o->read_err);					\
+	EXPECT_EQ(__rd, __o->read_err);					\
 	EXPECT_EQ(-1, __o->write_rc);					\
-	EXPECT_EQ((wr), __o->write_err);				\
+	EXPECT_EQ(__wr, __o->write_err);				\
+	EXPECT_EQ(-1, __o->readv_rc);					\
+	EXPECT_EQ(__rd, __o->readv_err);				\
+	EXPECT_EQ(-1, __o->writev_rc);					\
+	EXPECT_EQ(__wr, __o->writev_err);				\
 	EXPECT_EQ(-1, __o->ioctl_rc);					\
 	EXPECT_EQ(ENODEV, __o->ioctl_err);				\
 	EXPECT_EQ(MAP_FAILED, __o->mmap_rc);				\

@@ -428,4 +428,55 @@ TEST_F(virmidi, rawmidi_and_seq)
 	EXPECT_EQ(0, close(seq));
 }
 
+/*
+ * The OSS device of the same rawmidi (/dev/midiN), which soundcore opens
+ * without snd_open(): cut off at the disconnect like the ALSA one.
+ */
+TEST_F(virmidi, oss_rawmidi)
+{
+	struct waiter w = { 0 };
+	struct snd_obs o;
+	pthread_t th;
+	char path[64];
+	double end;
+	int ctl, midi, st;
+
+	if (self->c.num)
+		snprintf(path, sizeof(path), "/dev/midi%d", self->c.num);
+	else
+		snprintf(path, sizeof(path), "/dev/midi");
+	midi = open(path, O_RDWR);
+	if (midi < 0 && errno == ENOENT)
+		SKIP(return, "no OSS emulation: %s", path);
+	ASSERT_LE(0, midi) TH_LOG("%s: %s", path, strerror(errno));
+	snprintf(path, sizeof(path), "/dev/snd/controlC%d", self->c.num);
+	ctl = open(path, O_RDWR);
+	ASSERT_LE(0, ctl);
+
+	w.fd = midi;
+	ASSERT_EQ(0, pthread_create(&th, NULL, rawmidi_reader, &w));
+	usleep(300000);
+	ASSERT_EQ(0, w.done) TH_LOG("the OSS rawmidi read did not block");
+
+	self->unbinder = unbind_async(&self->c);
+	ASSERT_LT(0, self->unbinder);
+	ASSERT_EQ(0, wait_disconnected(ctl, 10));
+	end = now_s() + 5;
+	while (!__atomic_load_n(&w.done, __ATOMIC_SEQ_CST) && now_s() < end)
+		usleep(1000);
+	ASSERT_EQ(1, w.done) TH_LOG("the OSS rawmidi read still blocks after the disconnect");
+	pthread_join(th, NULL);
+	EXPECT_EQ(-1, w.rc);
+	EXPECT_EQ(ENODEV, w.err);
+
+	observe(midi, SNDRV_RAWMIDI_IOCTL_PVERSION, &o);
+	ASSERT_DISCONNECTED(&o, ENODEV, ENODEV);
+
+	EXPECT_EQ(0, close(midi));
+	EXPECT_EQ(0, close(ctl));
+	st = wait_for(self->unbinder, 20);
+	self->unbinder = 0;
+	ASSERT_NE(-1, st) TH_LOG("the unbind did not finish after every file was closed");
+}
+
 TEST_HARNESS_MAIN
