@@ -380,31 +380,25 @@ static void *rawmidi_reader(void *arg)
 	return NULL;
 }
 
-TEST_F(virmidi, rawmidi_and_seq)
+/*
+ * Unbind the card under a read blocked on the rawmidi file @midi: the read
+ * returns ENODEV, and @midi is cut off. @ctl tells when the card is gone.
+ */
+static void disconnect_under_read(struct __test_metadata *_metadata,
+				  const struct card *c, pid_t *unbinder,
+				  int ctl, int midi)
 {
-	struct waiter w = { 0 };
+	struct waiter w = { .fd = midi };
 	struct snd_obs o;
 	pthread_t th;
-	char path[64];
 	double end;
-	int ctl, midi, seq, v, st;
 
-	snprintf(path, sizeof(path), "/dev/snd/controlC%d", self->c.num);
-	ctl = open(path, O_RDWR);
-	ASSERT_LE(0, ctl);
-	snprintf(path, sizeof(path), "/dev/snd/midiC%dD0", self->c.num);
-	midi = open(path, O_RDWR);
-	ASSERT_LE(0, midi);
-	seq = open("/dev/snd/seq", O_RDWR);
-	ASSERT_LE(0, seq);
-
-	w.fd = midi;
 	ASSERT_EQ(0, pthread_create(&th, NULL, rawmidi_reader, &w));
 	usleep(300000);
 	ASSERT_EQ(0, w.done) TH_LOG("the rawmidi read did not block");
 
-	self->unbinder = unbind_async(&self->c);
-	ASSERT_LT(0, self->unbinder);
+	*unbinder = unbind_async(c);
+	ASSERT_LT(0, *unbinder);
 	ASSERT_EQ(0, wait_disconnected(ctl, 10));
 	end = now_s() + 5;
 	while (!__atomic_load_n(&w.done, __ATOMIC_SEQ_CST) && now_s() < end)
@@ -416,6 +410,23 @@ TEST_F(virmidi, rawmidi_and_seq)
 
 	observe(midi, SNDRV_RAWMIDI_IOCTL_PVERSION, &o);
 	ASSERT_DISCONNECTED(&o, ENODEV, ENODEV);
+}
+
+TEST_F(virmidi, rawmidi_and_seq)
+{
+	char path[64];
+	int ctl, midi, seq, v, st;
+
+	snprintf(path, sizeof(path), "/dev/snd/controlC%d", self->c.num);
+	ctl = open(path, O_RDWR);
+	ASSERT_LE(0, ctl);
+	snprintf(path, sizeof(path), "/dev/snd/midiC%dD0", self->c.num);
+	midi = open(path, O_RDWR);
+	ASSERT_LE(0, midi);
+	seq = open("/dev/snd/seq", O_RDWR);
+	ASSERT_LE(0, seq);
+
+	disconnect_under_read(_metadata, &self->c, &self->unbinder, ctl, midi);
 	/* The sequencer is not a file of the card: it keeps working. */
 	EXPECT_EQ(0, ioctl(seq, SNDRV_SEQ_IOCTL_PVERSION, &v));
 
@@ -434,11 +445,7 @@ TEST_F(virmidi, rawmidi_and_seq)
  */
 TEST_F(virmidi, oss_rawmidi)
 {
-	struct waiter w = { 0 };
-	struct snd_obs o;
-	pthread_t th;
 	char path[64];
-	double end;
 	int ctl, midi, st;
 
 	if (self->c.num)
@@ -453,24 +460,7 @@ TEST_F(virmidi, oss_rawmidi)
 	ctl = open(path, O_RDWR);
 	ASSERT_LE(0, ctl);
 
-	w.fd = midi;
-	ASSERT_EQ(0, pthread_create(&th, NULL, rawmidi_reader, &w));
-	usleep(300000);
-	ASSERT_EQ(0, w.done) TH_LOG("the OSS rawmidi read did not block");
-
-	self->unbinder = unbind_async(&self->c);
-	ASSERT_LT(0, self->unbinder);
-	ASSERT_EQ(0, wait_disconnected(ctl, 10));
-	end = now_s() + 5;
-	while (!__atomic_load_n(&w.done, __ATOMIC_SEQ_CST) && now_s() < end)
-		usleep(1000);
-	ASSERT_EQ(1, w.done) TH_LOG("the OSS rawmidi read still blocks after the disconnect");
-	pthread_join(th, NULL);
-	EXPECT_EQ(-1, w.rc);
-	EXPECT_EQ(ENODEV, w.err);
-
-	observe(midi, SNDRV_RAWMIDI_IOCTL_PVERSION, &o);
-	ASSERT_DISCONNECTED(&o, ENODEV, ENODEV);
+	disconnect_under_read(_metadata, &self->c, &self->unbinder, ctl, midi);
 
 	EXPECT_EQ(0, close(midi));
 	EXPECT_EQ(0, close(ctl));
