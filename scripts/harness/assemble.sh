@@ -34,11 +34,16 @@ extract() {
 	sum=$(sha256sum "$BASE_TARBALL" | cut -d' ' -f1)
 	[ "$sum" = "$BASE_SHA256" ] ||
 		die "$BASE_TARBALL has sha256 $sum, base.conf pins $BASE_SHA256"
+	need_space "$(dirname "$dir")" 2500 "extracting $BASE_PKG into ${dir#$TOP/}"
 	step "extracting $BASE_PKG $BASE_VERSION into ${dir#$TOP/}"
 	rm -rf "$dir" "$dir.tmp"
 	mkdir -p "$dir.tmp"
-	tar -xJf "$BASE_TARBALL" -C "$dir.tmp" --strip-components=1 ||
-		die "extracting $BASE_TARBALL failed"
+	if ! tar -xJf "$BASE_TARBALL" -C "$dir.tmp" --strip-components=1 2>"$dir.tar.log"; then
+		tail -n 5 "$dir.tar.log" >&2
+		rm -rf "$dir.tmp"
+		die "extracting $BASE_TARBALL failed (${dir#$TOP/}.tar.log)"
+	fi
+	rm -f "$dir.tar.log"
 	echo "$BASE_SHA256" >"$dir.tmp/.base-sha256"
 	mv "$dir.tmp" "$dir"
 }

@@ -27,6 +27,9 @@ fi
 
 kbuild_env
 ccache -M 10G >/dev/null
+# An object tree takes up to 0.5 GB (a debug one), a cold ccache 1 GB more.
+need_space "$BUILD" 1500 "building the $tree/$flavour kernel"
+need_space "$CCACHE_DIR" 1500 "building the $tree/$flavour kernel"
 
 mkdir -p "$obj"
 cat "${frags[@]}" >"$obj/.fragments.new"

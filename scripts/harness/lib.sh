@@ -13,6 +13,17 @@ die() {
 	exit 1
 }
 
+# need_space DIR MB WHAT: stop before WHAT if the filesystem of DIR has
+# less than MB megabytes free (a full disk half way through tar or a
+# kernel build leaves a broken tree and a flood of messages).
+need_space() {
+	local dir=$1 mb=$2 what=$3 avail
+	mkdir -p "$dir"
+	avail=$(df -Pm "$dir" | awk 'NR == 2 { print $4 }')
+	[ -n "$avail" ] && [ "$avail" -ge "$mb" ] ||
+		die "$what needs about $mb MB free on the filesystem of $dir; it has ${avail:-?} MB"
+}
+
 step() {
 	echo "==> $*"
 }
