@@ -37,7 +37,14 @@
  */
 void __revokable_wake(struct revokable *r)
 {
-	wake_up(&r->drained);
+	/*
+	 * The barrier after the count in revokable_leave() orders it before
+	 * this test, as prepare_to_wait_event() orders the waiter on the
+	 * queue before its sums: a call on a file revoked long ago takes no
+	 * lock here.
+	 */
+	if (waitqueue_active(&r->drained))
+		wake_up(&r->drained);
 }
 EXPORT_SYMBOL(__revokable_wake);
 
@@ -404,16 +411,23 @@ static int revoke_file_of(const void *r, struct file *file, unsigned int fd)
  * without one (TIF_NOTIFY_SIGNAL): an interruptible wait ends, the method
  * returns, and a system call restarted after -ERESTARTSYS finds its file
  * revoked. Their other interruptible sleeps end too, and a system call
- * that is not restarted returns -EINTR there. Kernel threads and waits
- * that are not interruptible are left alone, so the revoke may still wait.
+ * that is not restarted returns -EINTR there. Kernel threads, waits that
+ * are not interruptible and calls whose file is in no file table any more
+ * (another thread closed it meanwhile) are out of reach: the revoke waits
+ * for them, and tries again every grace period, as one may get back into
+ * an interruptible wait.
  */
-static void revoke_interrupt(struct revokable *r)
+static void revoke_interrupt(struct revokable *r, unsigned int round)
 {
 	struct task_struct *g, *t;
 	bool found;
 
-	pr_notice_ratelimited("revoke: a method call on a file of %ps sleeps where the kick did not reach it, interrupting\n",
-			      r->ops);
+	if (round == 1)
+		pr_notice_ratelimited("revoke: a method call on a file of %ps sleeps where the kick did not reach it, interrupting\n",
+				      r->ops);
+	else if (round == 2)
+		pr_warn_ratelimited("revoke: a method call on a file of %ps did not return when interrupted, still waiting\n",
+				    r->ops);
 	rcu_read_lock();
 	for_each_process_thread(g, t) {
 		if (t == current || (t->flags & PF_KTHREAD))
@@ -430,6 +444,7 @@ static void revoke_interrupt(struct revokable *r)
 static void __revoke(struct revokable *r, bool kill, struct file *self)
 {
 	struct revoke *rev, *tmp;
+	unsigned int rounds = 0;
 	LIST_HEAD(mapped);
 
 	might_sleep();
@@ -471,10 +486,8 @@ static void __revoke(struct revokable *r, bool kill, struct file *self)
 
 	/* 3. Wait until they have all left. */
 	revoke_dep_acquire(r);
-	if (!wait_event_timeout(r->drained, revokable_idle(r), REVOKE_GRACE)) {
-		revoke_interrupt(r);
-		wait_event(r->drained, revokable_idle(r));
-	}
+	while (!wait_event_timeout(r->drained, revokable_idle(r), REVOKE_GRACE))
+		revoke_interrupt(r, ++rounds);
 	/*
 	 * What the calls did before they left is visible from here on, so
 	 * the object may free what they used. Pairs with the barrier before
