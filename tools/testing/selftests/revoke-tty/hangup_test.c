@@ -312,6 +312,80 @@ TEST(hangup_signal_before_eof)
 	EXPECT_EQ(0, eof) TH_LOG("%d of 20 readers saw the end of file", eof);
 }
 
+/*
+ * Hangups racing TIOCSCTTY: sessions that take the tty as their controlling
+ * tty while it is hung up again and again. Whichever wins, the tty and the
+ * sessions agree afterwards: a session that still has the tty as its
+ * controlling tty is the tty's session. A TIOCSCTTY that got in between the
+ * signals of a hangup and the end of it must not leave a controlling tty
+ * whose tty no longer names the session: /dev/tty would reach the terminal
+ * of whoever logs in next.
+ */
+#define SCTTY_TAKERS 2
+
+TEST(hangup_racing_tiocsctty)
+{
+	struct { int stop; int taken[SCTTY_TAKERS]; int bad[SCTTY_TAKERS]; } *st = shared_page();
+	pid_t takers[SCTTY_TAKERS];
+	struct timespec t0, t;
+	int m, s, i, hangups = 0, taken = 0;
+	char name[64];
+
+	ASSERT_NE(NULL, st);
+	ASSERT_EQ(0, open_pty(&m, &s, name, sizeof(name)));
+	for (i = 0; i < SCTTY_TAKERS; i++) {
+		takers[i] = fork();
+		ASSERT_LE(0, takers[i]);
+		if (takers[i] == 0) {
+			pid_t sid;
+			int fd;
+
+			signal(SIGHUP, SIG_IGN);
+			if (setsid() < 0)
+				_exit(1);
+			while (!__atomic_load_n(&st->stop, __ATOMIC_SEQ_CST)) {
+				fd = open(name, O_RDWR | O_NOCTTY);
+				if (fd < 0)
+					continue;
+				if (ioctl(fd, TIOCSCTTY, 0) == 0)
+					st->taken[i]++;
+				close(fd);
+			}
+			/* Our controlling tty, if we still have one, names us. */
+			fd = open("/dev/tty", O_RDWR);
+			if (fd >= 0 && (ioctl(fd, TIOCGSID, &sid) || sid != getsid(0)))
+				st->bad[i] = 1;
+			_exit(0);
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		int fd = open(name, O_RDWR | O_NOCTTY);
+
+		if (fd >= 0) {
+			if (ioctl(fd, TIOCVHANGUP) == 0)
+				hangups++;
+			close(fd);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while (t.tv_sec - t0.tv_sec < 3);
+	__atomic_store_n(&st->stop, 1, __ATOMIC_SEQ_CST);
+	for (i = 0; i < SCTTY_TAKERS; i++) {
+		int status = wait_for(takers[i], 10);
+
+		ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			TH_LOG("taker %d: status %#x", i, status);
+		EXPECT_EQ(0, st->bad[i])
+			TH_LOG("taker %d: its controlling tty names another session", i);
+		taken += st->taken[i];
+	}
+	TH_LOG("%d hangups, %d TIOCSCTTY taken", hangups, taken);
+	EXPECT_LT(0, hangups);
+	EXPECT_LT(0, taken);
+	close(s);
+	close(m);
+}
+
 /* Without the capabilities, neither hangup is allowed. */
 TEST(hangup_needs_capability)
 {
