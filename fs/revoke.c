@@ -476,7 +476,8 @@ static void __revoke(struct revokable *r, bool kill, struct file *self)
 	spin_unlock(&r->lock);
 	/*
 	 * Pairs with the barriers in revokable_enter() and revokable_leave():
-	 * a caller that did not see the state is in the sums below.
+	 * a caller that did not see its file marked, or leaves without seeing
+	 * the state, is in the sums below.
 	 */
 	smp_mb();
 
@@ -526,9 +527,8 @@ static void __revoke(struct revokable *r, bool kill, struct file *self)
 
 	spin_lock(&r->lock);
 	r->revokes++;
-	/* The files were marked first: see revoke_start_using(). */
-	smp_store_release(&r->state,
-			  kill ? REVOKABLE_DEAD : REVOKABLE_LIVE);
+	/* New files may attach again (a hung-up tty can be opened again). */
+	WRITE_ONCE(r->state, kill ? REVOKABLE_DEAD : REVOKABLE_LIVE);
 	spin_unlock(&r->lock);
 out:
 	/*

@@ -122,6 +122,8 @@ struct rk_caller {
 	bool self;
 	bool entered;
 	bool left;
+	bool kick_missed;
+	struct task_struct *task;
 	const struct file_operations *fop;
 	struct completion in;
 	struct completion done;
@@ -136,8 +138,13 @@ static int rk_caller_fn(void *arg)
 	complete(&c->in);
 	if (c->hold_ms)
 		msleep(c->hold_ms);
-	if (c->wait_kick)
-		wait_event(c->o->wq, revoke_in_progress(&c->o->r));
+	/*
+	 * A kthread is out of reach of the revoke's last resort: without a
+	 * kick, only the timeout ends the wait.
+	 */
+	if (c->wait_kick &&
+	    !wait_event_timeout(c->o->wq, revoke_in_progress(&c->o->r), 10 * HZ))
+		WRITE_ONCE(c->kick_missed, true);
 	if (c->self && c->fop == c->f->f_op)
 		revoke_self(c->f);
 	WRITE_ONCE(c->left, true);
@@ -154,7 +161,55 @@ static void rk_caller_start(struct kunit *test, struct rk_caller *c)
 	init_completion(&c->done);
 	t = kthread_run(rk_caller_fn, c, "revoke-kunit");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	c->task = t;
 	wait_for_completion(&c->in);
+}
+
+/* The calls an object counted so far, entered or left. */
+static unsigned long rk_count(struct revokable *r, bool leaves)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct revokable_count *c = per_cpu_ptr(r->users, cpu);
+
+		sum += leaves ? READ_ONCE(c->leaves) : READ_ONCE(c->enters);
+	}
+	return sum;
+}
+
+/*
+ * Calls on a revoked file are not counted, so that callers that keep
+ * calling on old files cannot hold up a later revoke of the object.
+ */
+static void revoke_test_revoked_not_counted(struct kunit *test)
+{
+	struct rk_obj *o = rk_obj_new(test);
+	const struct file_operations *fop;
+	unsigned long enters, leaves;
+	struct file *f, *g;
+
+	f = rk_open(test, o);
+	revoke_it(&o->r);
+	KUNIT_ASSERT_TRUE(test, file_revoked(f));
+	g = rk_open(test, o);
+	enters = rk_count(&o->r, false);
+	leaves = rk_count(&o->r, true);
+	fop = start_using(f);
+	KUNIT_EXPECT_PTR_EQ(test, fop, &revoked_file_operations);
+	stop_using(f, fop);
+	KUNIT_EXPECT_EQ(test, rk_count(&o->r, false), enters);
+	KUNIT_EXPECT_EQ(test, rk_count(&o->r, true), leaves);
+	/* A live file of the same object still is. */
+	fop = start_using(g);
+	KUNIT_EXPECT_PTR_EQ(test, fop, &rk_fops);
+	KUNIT_EXPECT_EQ(test, rk_count(&o->r, false), enters + 1);
+	stop_using(g, fop);
+	KUNIT_EXPECT_EQ(test, rk_count(&o->r, true), leaves + 1);
+	rk_close(g);
+	rk_close(f);
+	revokable_exit(&o->r);
 }
 
 /* revoke_it() returns only after a caller in flight has left. */
@@ -182,11 +237,23 @@ static void revoke_test_kick(struct kunit *test)
 {
 	struct rk_obj *o = rk_obj_new(test);
 	struct rk_caller c = { .o = o, .wait_kick = true };
+	int i;
 
 	c.f = rk_open(test, o);
 	rk_caller_start(test, &c);
+	/*
+	 * Revoke only once the caller sleeps, so that only the kick's wake-up
+	 * can end its wait. It cannot exit before: it waits for 10 s.
+	 */
+	for (i = 0; i < 250; i++) {
+		if (wait_task_inactive(c.task, TASK_UNINTERRUPTIBLE))
+			break;
+		msleep(20);
+	}
+	KUNIT_EXPECT_LT(test, i, 250);
 	revoke_it(&o->r);
 	KUNIT_EXPECT_TRUE(test, READ_ONCE(c.left));
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(c.kick_missed));
 	KUNIT_EXPECT_EQ(test, atomic_read(&o->kicks), 1);
 	wait_for_completion(&c.done);
 	rk_close(c.f);
@@ -400,6 +467,7 @@ static void revoke_test_with_file_ops(struct kunit *test)
 
 static struct kunit_case revoke_test_cases[] = {
 	KUNIT_CASE(revoke_test_states),
+	KUNIT_CASE(revoke_test_revoked_not_counted),
 	KUNIT_CASE(revoke_test_with_file_ops),
 	KUNIT_CASE(revoke_test_waits_for_callers),
 	KUNIT_CASE(revoke_test_kick),

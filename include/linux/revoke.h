@@ -164,17 +164,18 @@ void __revokable_wake(struct revokable *r);
 /*
  * Counting method calls without a shared cache line.
  *
- * A call counts itself in its CPU's @enters, then looks at @state; it
- * leaves by counting in @leaves, then looks at @state again. revoke_it()
- * sets @state, then sums the counts. A full barrier on both sides between
- * the write and the read makes sure that a call which did not see the
- * revoke is seen by the sum, and that a call which leaves unseen by a sum
- * sees the revoke and wakes it (store buffering: each side sees the other
- * or is seen by it). A full barrier before the count of a leave, paired
- * with one after the sums, makes everything the call did visible to the
- * revoke once it sees the call gone, so the object may free what the
- * call used (as in SRCU's read unlock). No grace period is involved: a
- * revoke with no call in flight costs a walk of the possible CPUs.
+ * A call counts itself in its CPU's @enters, then looks whether its file
+ * is marked revoked; it leaves by counting in @leaves, then looks at
+ * @state. revoke_it() marks every file of the object and sets @state, then
+ * sums the counts. A full barrier on both sides between the write and the
+ * read makes sure that a call which did not see the mark is seen by the
+ * sum, and that a call which leaves unseen by a sum sees the revoke and
+ * wakes it (store buffering: each side sees the other or is seen by it). A
+ * full barrier before the count of a leave, paired with one after the
+ * sums, makes everything the call did visible to the revoke once it sees
+ * the call gone, so the object may free what the call used (as in SRCU's
+ * read unlock). No grace period is involved: a revoke with no call in
+ * flight costs a walk of the possible CPUs.
  *
  * Inline, for the VFS's out-of-line paths of revokable files; everything
  * else goes through start_using() and stop_using().
@@ -182,7 +183,7 @@ void __revokable_wake(struct revokable *r);
 static __always_inline void revokable_enter(struct revokable *r)
 {
 	this_cpu_inc(r->users->enters);
-	/* Pairs with the barrier after the state is set in revoke_it(). */
+	/* Pairs with the barrier after the files are marked in revoke_it(). */
 	smp_mb();
 }
 
@@ -229,21 +230,26 @@ static __always_inline const struct file_operations *
 revoke_start_using(struct file *file)
 {
 	struct revoke *rev = file->f_revoke;
-	struct revokable *r = rev->r;
+	struct revokable *r;
 
 	/*
-	 * Counted first, then checked: a file revoked long ago pays an
-	 * enter and a leave, every other call one test less. The object
-	 * lives until the file's ->release(), revoked or not.
+	 * A revoked file stays revoked, and its calls are not counted: a
+	 * program that ignores EOF and POLLHUP and calls again at once, on
+	 * every CPU, must not keep the sums of a later revoke of the object
+	 * from ever adding up.
 	 */
+	if (unlikely(READ_ONCE(rev->revoked)))
+		return rev->revoked_fops;
+	r = rev->r;
 	revokable_enter(r);
 	/*
-	 * A revoke that completed meanwhile marked the file before it let
-	 * new calls in again: read the state before the mark. Pairs with
-	 * the release of the state at the end of revoke_it().
+	 * Checked again once counted. revoke_it() marks every file of the
+	 * object before its barrier and its sums: either this call sees the
+	 * mark, or the sums see the call and the revoke waits for it (store
+	 * buffering, see above). That holds for a revoke that completed
+	 * meanwhile as well as for one in progress.
 	 */
-	if (unlikely(smp_load_acquire(&r->state) != REVOKABLE_LIVE ||
-		     READ_ONCE(rev->revoked))) {
+	if (unlikely(READ_ONCE(rev->revoked))) {
 		revokable_leave(r);
 		return rev->revoked_fops;
 	}
