@@ -26,6 +26,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/xarray.h>
 
 #include "internal.h"
 
@@ -373,6 +374,13 @@ static void revoke_file_mappings(struct revokable *r, struct file *file)
 			VMA_ITERATOR(vmi, mm, 0);
 
 			for_each_vma(vmi, vma) {
+				/*
+				 * A fork that failed half-way left this mark
+				 * where its copy stopped; the entries after it
+				 * are the parent's vmas, which we do not lock.
+				 */
+				if (unlikely(xa_is_zero(vma)))
+					break;
 				policy = revoke_vma_policy(r, file, vma);
 				if (policy == REVOKE_MMAP_KEEP)
 					continue;
