@@ -11,8 +11,9 @@
  * hangup (revoke_it(); the object stays current and can be opened again,
  * with a fresh ring buffer) or unplug (a fresh object becomes current, then
  * revokable_kill() of the old one). Either way the ring buffer the revoked
- * files used is freed as soon as the revoke returns, so a method that still
- * runs on one of them is a use-after-free KASAN reports.
+ * files used is freed at the next revoke: a method that still runs on one
+ * of them after its revoke returned is counted as a violation, and is a
+ * use-after-free KASAN reports once a later revoke freed the ring.
  *
  * Each session also has a few pages the files can map, in two styles: at
  * fault time (page offset 0) or all at ->mmap time with remap_pfn_range()
@@ -136,7 +137,7 @@ struct trv_ring {
  *	reading @ring until make_revokable() returned, and by the kick
  * @ring: the ring the files opened now use (%NULL once the object is killed)
  * @spare: a ring the next kick makes @ring, for a hangup-style revoke
- * @retired: the ring the kick replaced; freed once the revoke returned
+ * @retired: the ring the kick replaced; freed at the next revoke
  * @read_wq: readers wait here for data
  * @write_wq: writers wait here for room
  * @hold_wq: TRV_IOC_SLEEP waits here
@@ -146,7 +147,6 @@ struct trv_ring {
  * @releases: releases of the object's files
  * @revokes: revokes of the object that returned
  * @fsyncs: calls of ->fsync
- * @revoked_done: killed, and revokable_kill() returned
  */
 struct trv_obj {
 	struct kref kref;
@@ -166,7 +166,6 @@ struct trv_obj {
 	atomic_t releases;
 	atomic_t revokes;
 	atomic_t fsyncs;
-	bool revoked_done;
 };
 
 /**
@@ -174,9 +173,11 @@ struct trv_obj {
  * @obj: the object, referenced until ->release
  * @file: the file
  * @ring: the ring of the object's session the file was opened in; freed
- *	when the file is revoked, so only a method that should not run any
- *	more can touch it afterwards
+ *	at the revoke after the one that revoked the file, so only a method
+ *	that should not run any more can touch it afterwards
  * @own: the file's own page for %TRV_MAP_FILE, freed at ->release
+ * @revokes_at_open: how many revokes of the object had completed when the
+ *	file was attached to it
  * @policy: %TRV_POLICY_SIGBUS or %TRV_POLICY_DUMMY
  */
 struct trv_file {
@@ -184,6 +185,7 @@ struct trv_file {
 	struct file *file;
 	struct trv_ring *ring;
 	struct page *own;
+	unsigned long revokes_at_open;
 	u32 policy;
 };
 
@@ -357,18 +359,16 @@ static struct trv_obj *trv_get_current(void)
 
 /*
  * A method must not run on a file once the revoke that cut it off has
- * returned. While we are inside a method, a revoke of our file cannot
- * return (it waits for us), so seeing our file revoked with no revoke in
- * progress means the revoke returned before this method entered or while
- * it was still running: a violation. A killed object stays "in progress"
- * (dead), which ->revoked_done covers.
+ * returned. The file was attached after the first @tf->revokes_at_open
+ * revokes of its object had completed, so the next one to complete is the
+ * one that revoked it. While we are inside a method, that revoke cannot
+ * complete (it waits for us): seeing it completed means it did so before
+ * this method entered or while it was still running, a violation, even if
+ * a later revoke of the object is in progress by now.
  */
 static bool trv_revoke_returned(struct trv_file *tf)
 {
-	struct trv_obj *obj = tf->obj;
-
-	return READ_ONCE(obj->revoked_done) ||
-		(file_revoked(tf->file) && !revoke_in_progress(&obj->r));
+	return READ_ONCE(tf->obj->r.revokes) != tf->revokes_at_open;
 }
 
 static void trv_check(struct trv_file *tf, const char *what)
@@ -851,11 +851,15 @@ static int trv_open(struct inode *inode, struct file *file)
 	/*
 	 * The last step: from here on a revoke may cut the file off at any
 	 * moment. open_lock keeps the kick from switching rings between
-	 * picking the ring and attaching the file.
+	 * picking the ring and attaching the file. It also keeps a revoke that
+	 * marks the file from completing (its kick waits for open_lock) before
+	 * we read how many had completed; one that marked files before could
+	 * not be completed without the kick, nor let make_revokable() succeed.
 	 */
 	mutex_lock(&obj->open_lock);
 	tf->ring = obj->ring;
 	ret = make_revokable(file, &obj->r);
+	tf->revokes_at_open = READ_ONCE(obj->r.revokes);
 	mutex_unlock(&obj->open_lock);
 	if (ret) {
 		file->private_data = NULL;
@@ -938,7 +942,7 @@ static void trv_free_rings(struct trv_obj *obj, bool killed)
 /*
  * Hangup style: revoke every file of the current object, which stays
  * current. The files opened from the kick on use a fresh ring; the ring of
- * the revoked files is freed once the revoke returned.
+ * the revoked files is freed at the next revoke.
  */
 static long trv_ctl_revoke(void)
 {
@@ -994,7 +998,6 @@ static long trv_ctl_replace(void)
 
 	revokable_kill(&old->r);
 	in_method = atomic_read(&old->in_method);
-	WRITE_ONCE(old->revoked_done, true);
 	atomic_inc(&old->revokes);
 
 	trv_free_rings(old, true);
