@@ -151,7 +151,8 @@ EXPORT_SYMBOL_GPL(revokable_exit);
  * ->release() of @file.
  *
  * Return: 0; -ENODEV if @r is being revoked or is dead, in which case the
- * open must fail; -ENOMEM.
+ * open must fail; -ENOMEM; -EINVAL (and a warning) if @file is revokable
+ * already or has the revoked operations as its own.
  */
 int make_revokable(struct file *file, struct revokable *r)
 {
@@ -565,14 +566,20 @@ out:
  * Each file still gets its ->release, once, at its last close.
  *
  * The mappings of the files are revoked too, as @r->ops->mmap_policy
- * says: when it returns no PTE maps the memory behind them, their old
- * vm_operations have had their last call (->close(), once per mapping) and
- * the object may free that memory. Memory that get_user_pages() pinned
+ * says: when it returns no PTE maps the memory behind them, no fault
+ * reaches their old vm_operations, whose ->close() has run once per
+ * mapping, and the object may free that memory. The exception is a
+ * mapping that a concurrent munmap() had already unlinked: its ->close()
+ * may come after the return, but before the file's ->release(), and until
+ * then its TLB entries may not be flushed yet, so memory mapped by PFN
+ * must stay until that ->close(). Memory that get_user_pages() pinned
  * before stays pinned; see Documentation/filesystems/revoke.rst.
  *
  * Must not be called from a method of one of @r's files (use revoke_self())
  * or with a lock held that any method of them may take, nor with an mmap
- * lock held.
+ * lock held. The caller must hold a reference of its own to the object:
+ * the last close of one of its files, and so its ->release(), may happen
+ * during the call.
  *
  * Context: process context, may sleep.
  */

@@ -143,7 +143,7 @@ int __revokable_init(struct revokable *r, const struct revokable_ops *ops,
  * Allocates the per-CPU counter. Every object set up with the same call site
  * shares one lockdep class.
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0; -EINVAL if @ops or its revoked_fops is missing; -ENOMEM.
  */
 #define revokable_init(r, ops)						\
 ({									\
@@ -279,7 +279,8 @@ static __always_inline void revoke_stop_using(struct file *file,
  * @r: the object
  *
  * For the wait conditions of methods: true from the moment revoke_it()
- * stops new callers until every caller has left.
+ * stops new callers until it returns, and for good after
+ * revokable_kill().
  */
 static inline bool revoke_in_progress(const struct revokable *r)
 {
