@@ -139,16 +139,38 @@ static inline int card_in_proc(int num)
 	return access(path, F_OK) == 0;
 }
 
+/* Is card @num still a device in sysfs or listed in /proc/asound/cards? */
+static inline int card_registered(int num)
+{
+	char path[64], line[256];
+	int listed = 0, n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/sound/card%d", num);
+	if (access(path, F_OK) == 0)
+		return 1;
+	f = fopen("/proc/asound/cards", "r");
+	if (!f)
+		return 0;
+	while (!listed && fgets(line, sizeof(line), f))
+		listed = sscanf(line, "%d [", &n) == 1 && n == num;
+	fclose(f);
+	return listed;
+}
+
 /*
- * Wait until the disconnect of card @num is done with the files (its proc
- * directory goes right after): 0, or -1 if it is still there after @secs.
+ * Wait until the disconnect of card @num is done with the files and has
+ * unregistered the card (its proc directory, its device and its slot in
+ * the list of cards go, in that order, after the files are cut off): 0, or
+ * -1 if some of it is still there after @secs. With the files still open,
+ * this shows that the disconnect does not wait for them.
  */
 static inline int wait_card_gone(int num, double secs)
 {
 	double end = now_s() + secs;
 
 	while (now_s() < end) {
-		if (!card_in_proc(num))
+		if (!card_in_proc(num) && !card_registered(num))
 			return 0;
 		usleep(5000);
 	}

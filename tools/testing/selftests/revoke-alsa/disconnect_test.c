@@ -12,6 +12,13 @@
 #include "pcm_setup.h"
 #include "../kselftest_harness.h"
 
+/*
+ * How long after the unbind began a blocked caller may take to be back:
+ * generous for TCG (the unbind runs a shell), but less than the 3 s after
+ * which a revoke interrupts the calls the kick did not wake.
+ */
+#define BACK_S 2.5
+
 static struct pcm *open_pcm(struct __test_metadata *_metadata, int card,
 			    int capture, int mmap, unsigned int buffer_us)
 {
@@ -52,6 +59,15 @@ FIXTURE_TEARDOWN(dummy)
 		EXPECT_EQ(0, rebind(&self->c, "Dummy"));
 }
 
+/* The OSS device @name of card @num: /dev/dsp for card 0, /dev/dsp1... */
+static void oss_path(char *path, size_t size, const char *name, int num)
+{
+	if (num)
+		snprintf(path, size, "/dev/%s%d", name, num);
+	else
+		snprintf(path, size, "/dev/%s", name);
+}
+
 /* Every kind of file of the card, after the disconnect. */
 TEST_F(dummy, files_after_disconnect)
 {
@@ -60,12 +76,19 @@ TEST_F(dummy, files_after_disconnect)
 	char path[64];
 	unsigned char *data;
 	int *status;
-	int ctl2, fd, st;
+	int ctl2, fd, dsp, mixer, st;
 	double end;
 
 	snprintf(path, sizeof(path), "/dev/snd/controlC%d", self->c.num);
 	ctl2 = open(path, O_RDWR);
 	ASSERT_LE(0, ctl2);
+	/* The OSS emulation's PCM and mixer of the card. */
+	oss_path(path, sizeof(path), "dsp", self->c.num);
+	dsp = open(path, O_RDWR | O_NONBLOCK);
+	ASSERT_LE(0, dsp) TH_LOG("%s: %s", path, strerror(errno));
+	oss_path(path, sizeof(path), "mixer", self->c.num);
+	mixer = open(path, O_RDWR);
+	ASSERT_LE(0, mixer) TH_LOG("%s: %s", path, strerror(errno));
 	pb = open_pcm(_metadata, self->c.num, 0, 0, 500000);
 	ASSERT_NE(NULL, pb);
 	ASSERT_EQ(1024, pcm_write_silence(pb, 1024));
@@ -100,6 +123,11 @@ TEST_F(dummy, files_after_disconnect)
 	ASSERT_DISCONNECTED(&o, ENODEV, EINVAL);
 	observe(fd, SNDRV_PCM_IOCTL_PVERSION, &o);
 	ASSERT_DISCONNECTED(&o, EINVAL, ENODEV);
+	/* The OSS PCM reads and writes; the OSS mixer does neither. */
+	observe(dsp, SNDRV_PCM_IOCTL_PVERSION, &o);
+	ASSERT_DISCONNECTED(&o, ENODEV, ENODEV);
+	observe(mixer, SNDRV_PCM_IOCTL_PVERSION, &o);
+	ASSERT_DISCONNECTED(&o, EINVAL, EINVAL);
 
 	/*
 	 * The status page shows the disconnect once the PCM device itself is
@@ -122,6 +150,8 @@ TEST_F(dummy, files_after_disconnect)
 	pcm_close(pb);
 	pcm_close(cap);
 	pcm_close(pbm);
+	EXPECT_EQ(0, close(dsp));
+	EXPECT_EQ(0, close(mixer));
 	EXPECT_EQ(0, close(ctl2));
 	EXPECT_EQ(0, close(self->ctl));
 	self->ctl = -1;
@@ -244,10 +274,11 @@ TEST_F(dummy, blocked_waits_return)
 	self->unbinder = unbind_async(&self->c);
 	ASSERT_LT(0, self->unbinder);
 	for (i = 0; i < W_NR; i++) {
-		while (!__atomic_load_n(&w[i].done, __ATOMIC_SEQ_CST) && now_s() < t0 + 5)
+		while (!__atomic_load_n(&w[i].done, __ATOMIC_SEQ_CST) &&
+		       now_s() < t0 + BACK_S)
 			usleep(1000);
-		ASSERT_EQ(1, w[i].done) TH_LOG("%s still blocked 5 s after the disconnect",
-					       wait_name(i));
+		ASSERT_EQ(1, w[i].done) TH_LOG("%s still blocked %.1f s after the disconnect",
+					       wait_name(i), BACK_S);
 		pthread_join(th[i], NULL);
 		TH_LOG("%s returned %ld (%s) after %.3f s", wait_name(i), w[i].rc,
 		       strerror(w[i].err), w[i].took - t0);
@@ -275,16 +306,33 @@ TEST_F(dummy, blocked_waits_return)
 	ASSERT_NE(-1, st) TH_LOG("the unbind did not finish after every file was closed");
 }
 
-/* The card's timers (e.g. the PCM timers) through /dev/snd/timer. */
+static void *timer_reader(void *arg)
+{
+	struct waiter *w = arg;
+	char buf[64];
+
+	errno = 0;
+	w->rc = read(w->fd, buf, sizeof(buf));
+	w->err = errno;
+	__atomic_store_n(&w->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/*
+ * The card's timers (e.g. the PCM timers) through /dev/snd/timer, one
+ * instance polled and one with a blocking read waiting for an event.
+ */
 TEST_F(dummy, card_timer)
 {
 	struct snd_timer_select sel;
 	struct snd_timer_id id;
 	struct snd_timer_info info;
+	struct waiter w = {};
 	struct pollfd p;
 	char rbuf[64];
 	int t, found = 0, st;
-	double end;
+	double start, end;
+	pthread_t th;
 	ssize_t n;
 
 	t = open("/dev/snd/timer", O_RDONLY | O_NONBLOCK);
@@ -309,10 +357,33 @@ TEST_F(dummy, card_timer)
 	ASSERT_EQ(0, ioctl(t, SNDRV_TIMER_IOCTL_SELECT, &sel));
 	ASSERT_EQ(0, ioctl(t, SNDRV_TIMER_IOCTL_INFO, &info));
 	EXPECT_EQ(self->c.num, info.card);
+	/* A second instance of the timer, never started: a read waits. */
+	w.fd = open("/dev/snd/timer", O_RDONLY);
+	ASSERT_LE(0, w.fd);
+	ASSERT_EQ(0, ioctl(w.fd, SNDRV_TIMER_IOCTL_SELECT, &sel));
+	ASSERT_EQ(0, pthread_create(&th, NULL, timer_reader, &w));
+	usleep(300000);
+	ASSERT_EQ(0, __atomic_load_n(&w.done, __ATOMIC_SEQ_CST))
+		TH_LOG("the timer read did not block: %ld (%s)", w.rc,
+		       strerror(w.err));
 
+	start = now_s();
 	self->unbinder = unbind_async(&self->c);
 	ASSERT_LT(0, self->unbinder);
 	ASSERT_EQ(0, wait_disconnected(self->ctl, 10));
+
+	/* The blocked read ends when the timer is disconnected. */
+	while (!__atomic_load_n(&w.done, __ATOMIC_SEQ_CST) &&
+	       now_s() < start + BACK_S)
+		usleep(1000);
+	ASSERT_EQ(1, __atomic_load_n(&w.done, __ATOMIC_SEQ_CST))
+		TH_LOG("the timer read still blocks %.1f s after the disconnect began",
+		       BACK_S);
+	pthread_join(th, NULL);
+	TH_LOG("the timer read was back after %.3f s", now_s() - start);
+	EXPECT_EQ(-1, w.rc);
+	EXPECT_EQ(ENODEV, w.err);
+	EXPECT_EQ(0, close(w.fd));
 
 	/*
 	 * /dev/snd/timer is not a file of the card, so it is not cut off;
@@ -397,13 +468,17 @@ static void disconnect_under_read(struct __test_metadata *_metadata,
 	usleep(300000);
 	ASSERT_EQ(0, w.done) TH_LOG("the rawmidi read did not block");
 
+	end = now_s() + BACK_S;
 	*unbinder = unbind_async(c);
 	ASSERT_LT(0, *unbinder);
-	ASSERT_EQ(0, wait_disconnected(ctl, 10));
-	end = now_s() + 5;
 	while (!__atomic_load_n(&w.done, __ATOMIC_SEQ_CST) && now_s() < end)
 		usleep(1000);
-	ASSERT_EQ(1, w.done) TH_LOG("the rawmidi read still blocks after the disconnect");
+	ASSERT_EQ(1, w.done)
+		TH_LOG("the rawmidi read still blocks %.1f s after the disconnect began",
+		       BACK_S);
+	TH_LOG("the rawmidi read was back after %.3f s",
+	       now_s() - (end - BACK_S));
+	ASSERT_EQ(0, wait_disconnected(ctl, 10));
 	pthread_join(th, NULL);
 	EXPECT_EQ(-1, w.rc);
 	EXPECT_EQ(ENODEV, w.err);

@@ -51,8 +51,11 @@ static void card_files_init(struct card_files *f)
 	f->pcm = NULL;
 }
 
-/* Open the card's control and its first playback or capture PCM: 0 or -1. */
-static int card_files_open(struct card_files *f, int capture)
+/*
+ * Open the card's control and its first playback PCM, in mmap mode if @mmap
+ * is set: 0 or -1.
+ */
+static int card_files_open(struct card_files *f, int mmap)
 {
 	char path[64];
 
@@ -60,7 +63,7 @@ static int card_files_open(struct card_files *f, int capture)
 	f->ctl = open(path, O_RDWR);
 	if (f->ctl < 0)
 		return -1;
-	f->pcm = pcm_setup(f->c.num, 0, capture, 48000, 2, 500000);
+	f->pcm = pcm_setup(f->c.num, 0, mmap, 48000, 2, 500000);
 	return f->pcm ? 0 : -1;
 }
 
@@ -159,7 +162,7 @@ TEST_F(mapping, data_cut_off)
 	}
 	close(pipefd[0]);
 	close(pipefd[1]);
-	rebind(&self->f.c, variant->driver);
+	ASSERT_EQ(0, rebind(&self->f.c, variant->driver));
 }
 
 #define RING 128

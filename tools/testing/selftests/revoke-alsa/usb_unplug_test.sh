@@ -3,7 +3,8 @@
 #
 # aplay on a USB audio device that is unplugged mid-stream, in read/write
 # and in mmap (-M) mode: it must end with exit status 1 and its usual write
-# error, never be killed by a signal.
+# error, never be killed by a signal; the card must then be gone from
+# /proc/asound/cards and aplay -l, and play again once plugged back in.
 #
 # In read/write mode the error depends on when the card is disconnected,
 # on the unpatched kernel as on the patched one.  aplay is blocked in a
@@ -115,10 +116,25 @@ one() {
 		got=$(grep -Eo "write error: .*" "$err")
 		echo "ok $name: aplay ended with status 1 and '$got'"
 	fi
-	wait_for 30 no_card || echo "# the card did not go away after the unplug"
+	if ! wait_for 30 eval "no_card && ! aplay -l 2>/dev/null | grep -q '^card $card:'"; then
+		echo "not ok $name: card $card is still listed 30 s after the unplug"
+		aplay -l
+		fails=$((fails + 1))
+	else
+		echo "ok $name: card $card is gone from /proc/asound/cards and aplay -l"
+	fi
 }
 
 one rw "File descriptor in bad state|No such device"
 one mmap "No such device" -M
-plug || { echo "# could not plug the device back"; fails=$((fails + 1)); }
+# Plugged in again, the device plays as before.
+if ! plug; then
+	echo "not ok replug: the USB audio card did not come back"
+	fails=$((fails + 1))
+elif ! timeout 20 aplay -q -D "hw:$(usb_card),0" -t raw -f S16_LE -r 48000 -c 2 -d 1 /dev/zero; then
+	echo "not ok replug: aplay failed on the card plugged in again"
+	fails=$((fails + 1))
+else
+	echo "ok replug: card $(usb_card) is back and plays"
+fi
 exit $((fails ? 1 : 0))

@@ -7,12 +7,16 @@
  * while another thread hangs the slave up as fast as it can, until at least
  * REVOKE_TTY_MIN_HANGUPS (default 10000) hangups and 10 s have passed.
  * Every call must give a live result or a hung-up one, never anything else;
- * the kernel log is checked for splats by the harness.
+ * the kernel log is checked for splats by the harness. Calls that overlap
+ * a TIOCVHANGUP of the hangup thread in time are counted; there must be at
+ * least a tenth as many as the minimum number of hangups, or the test did
+ * not race anything.
  *
  * race.tiocvhangup_threads: many threads of one process call TIOCVHANGUP
  * at the same moment, on one fd or each on its own fd of the tty: nothing
  * deadlocks, each call gets 0 or, if its fd was hung up before it started,
- * EIO, and the fds end up hung up.
+ * EIO, and the fds end up hung up. In some round, two of the calls must
+ * have been inside the ioctl together (both got 0 on one fd).
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -29,6 +33,8 @@ struct race {
 	int master;
 	int stop;
 	long hangups;
+	unsigned long hangup_seq;
+	long calls_in_hangups;
 	long opens;
 	long calls;
 	long hung_up_results;
@@ -54,10 +60,13 @@ static void one_call(struct race *r, int fd, unsigned int *seed)
 	struct pollfd p = { .fd = fd, .events = POLLIN | POLLOUT };
 	struct winsize ws;
 	struct termios t;
+	unsigned long seq;
 	char buf[64];
 	long rc;
 	int n;
 
+	/* Odd while the hangup thread is inside TIOCVHANGUP. */
+	seq = __atomic_load_n(&r->hangup_seq, __ATOMIC_SEQ_CST);
 	errno = 0;
 	switch (rand_r(seed) % 9) {
 	case 0:
@@ -106,6 +115,8 @@ ioctl_result:
 		break;
 	}
 	__atomic_fetch_add(&r->calls, 1, __ATOMIC_RELAXED);
+	if ((seq & 1) || __atomic_load_n(&r->hangup_seq, __ATOMIC_SEQ_CST) != seq)
+		__atomic_fetch_add(&r->calls_in_hangups, 1, __ATOMIC_RELAXED);
 }
 
 static void *worker(void *arg)
@@ -135,7 +146,7 @@ static void *worker(void *arg)
 static void *hangup_loop(void *arg)
 {
 	struct race *r = arg;
-	int fd;
+	int fd, rc;
 
 	while (!stopping(r)) {
 		fd = open(r->name, O_RDWR | O_NOCTTY | O_NONBLOCK);
@@ -143,8 +154,11 @@ static void *hangup_loop(void *arg)
 			bad(r, "open (hangup thread)", fd, errno);
 			break;
 		}
+		__atomic_fetch_add(&r->hangup_seq, 1, __ATOMIC_SEQ_CST);
+		rc = ioctl(fd, TIOCVHANGUP);
+		__atomic_fetch_add(&r->hangup_seq, 1, __ATOMIC_SEQ_CST);
 		/* EIO: a worker hung the tty up since the open. */
-		if (!ioctl(fd, TIOCVHANGUP))
+		if (!rc)
 			__atomic_fetch_add(&r->hangups, 1, __ATOMIC_RELAXED);
 		else if (errno != EIO)
 			bad(r, "TIOCVHANGUP (hangup thread)", -1, errno);
@@ -229,11 +243,14 @@ TEST_F_TIMEOUT(race, hangups, 400)
 
 	TH_LOG("%.1f s: %ld hangups, %ld opens, %ld calls, %ld of them hung up",
 	       now_s() - start, r.hangups, r.opens, r.calls, r.hung_up_results);
+	TH_LOG("%ld calls overlapped a TIOCVHANGUP", r.calls_in_hangups);
 	EXPECT_EQ(0, r.bad) TH_LOG("%ld unexpected results, first: %s", r.bad, r.bad_what);
 	EXPECT_LE(min_hangups, r.hangups)
 		TH_LOG("only %ld hangups in %.0f s (REVOKE_TTY_MIN_HANGUPS)",
 		       r.hangups, MAX_SECONDS);
 	EXPECT_LT(0, r.hung_up_results);
+	EXPECT_LE(min_hangups / 10, r.calls_in_hangups)
+		TH_LOG("the hangups did not race the calls");
 }
 
 #define THREADS 8
@@ -262,7 +279,7 @@ static void hangup_together(struct __test_metadata *_metadata, int own_fds)
 	struct hup_round h[THREADS];
 	pthread_t threads[THREADS];
 	pthread_barrier_t barrier;
-	int master, slave, round, i, zero;
+	int master, slave, round, i, zero, together = 0;
 	struct tty_obs o;
 	char name[64];
 
@@ -285,6 +302,9 @@ static void hangup_together(struct __test_metadata *_metadata, int own_fds)
 		}
 		pthread_barrier_destroy(&barrier);
 		EXPECT_LE(1, zero);
+		/* On one fd, a second 0 was in the ioctl before the revoke. */
+		if (!own_fds && zero >= 2)
+			together++;
 		if (own_fds)
 			for (i = 0; i < THREADS; i++) {
 				observe(h[i].fd, &o);
@@ -297,6 +317,11 @@ static void hangup_together(struct __test_metadata *_metadata, int own_fds)
 	}
 	close(slave);
 	close(master);
+	if (!own_fds) {
+		TH_LOG("%d of %d rounds had calls inside the ioctl together",
+		       together, ROUNDS);
+		EXPECT_LT(0, together);
+	}
 }
 
 TEST_F_TIMEOUT(race, tiocvhangup_threads_one_fd, 120)
