@@ -12,10 +12,12 @@ exec expect -f "$0" "$@"
 # that process off: through the second login it must neither read the
 # new session's input nor write into it.
 #
-# Debian bookworm's login(1) (shadow) does not call vhangup(2), and
-# agetty -R calls it only after TIOCNOTTY has dropped the controlling tty,
-# so on this userland the logout hangup is the one that protects the next
-# session; vhangup(2) itself is covered by hangup_test.
+# Then the same through vhangup(2): a process outside any session opens
+# the line while nobody is logged in, and the third login must cut it off
+# before it asks for the password.  Debian bookworm's login(1) (shadow)
+# does not call vhangup(2), and agetty -R calls it only after TIOCNOTTY
+# has dropped the controlling tty, so agetty runs vhangup_login, which
+# calls vhangup(2) as util-linux login(1) does and then execs login(1).
 #
 # Needs the test account revoke/revoke the harness creates.
 # Exit status: 0 pass, 1 fail, 4 skip (kselftest).
@@ -23,16 +25,19 @@ exec expect -f "$0" "$@"
 set timeout 60
 set here [file dirname [info script]]
 set spyout /tmp/login_test.spy
-file delete -force $spyout
 set stop /tmp/login_test.stop
+set spyout2 /tmp/login_test.spy2
+set stop2 /tmp/login_test.stop2
+file delete -force $spyout $stop $spyout2 $stop2
 
 proc skip {msg} { puts "SKIP: $msg"; exit 4 }
 proc fail {msg} {
-	global stop spyout
+	global stop spyout stop2 spyout2
 	puts "FAIL: $msg"
-	catch {exec touch $stop}
+	catch {exec touch $stop $stop2}
 	catch {exec sleep 0.5}
 	catch {puts [exec cat $spyout]}
+	catch {puts [exec cat $spyout2]}
 	catch {exec pkill -KILL -t ttyS1}
 	exit 1
 }
@@ -42,7 +47,8 @@ foreach f {/dev/ttyS1 /dev/ttyS2 /sbin/agetty /bin/login} {
 }
 if {[catch {exec id revoke}]} { skip "no test account 'revoke'" }
 if {![file executable $here/tty_spy]} { fail "tty_spy is not built" }
-file delete -force $spyout $stop
+set vhlogin [file normalize $here/vhangup_login]
+if {![file executable $vhlogin]} { fail "vhangup_login is not built" }
 # The test account runs the spy: give it a copy it can reach.
 set spy /tmp/login_test.tty_spy
 file copy -force $here/tty_spy $spy
@@ -54,9 +60,10 @@ expect_before {
 	"SPY-WRITE" { fail "the old fd wrote into the new session" }
 }
 
-# login: start agetty on ttyS1 and log in as the test account.
-proc login {} {
-	exec setsid /sbin/agetty -L 115200 ttyS1 vt100 &
+# login ?AGETTY-OPTIONS? ?AT-PROMPT?: start agetty on ttyS1 and log in as
+# the test account; AT-PROMPT runs once agetty asks for the user name.
+proc login {{opts {}} {at_prompt {}}} {
+	exec setsid /sbin/agetty {*}$opts -L 115200 ttyS1 vt100 &
 	# agetty prints its prompt when it opens the line; poke it until it does.
 	set tries 0
 	while 1 {
@@ -66,6 +73,7 @@ proc login {} {
 			timeout { if {[incr tries] > 3} { fail "no login prompt from agetty" } }
 		}
 	}
+	if {$at_prompt ne ""} { uplevel #0 $at_prompt }
 	send "revoke\r"
 	expect {
 		"assword: " {}
@@ -84,20 +92,33 @@ proc login {} {
 	}
 }
 
-# wait_spy WORD: until the spy has reported WORD.
-proc wait_spy {word} {
+# wait_spy WORD ?FILE?: until the spy writing to FILE has reported WORD.
+proc wait_spy {word {file {}}} {
 	global spyout
+	if {$file eq ""} { set file $spyout }
 	for {set i 0} {$i < 100} {incr i} {
-		if {[catch {exec grep -q $word $spyout}] == 0} { return 1 }
+		if {[catch {exec grep -q $word $file}] == 0} { return 1 }
 		after 100
 	}
 	return 0
 }
 
+# check_spy REPORT WHAT: the spy's final report shows it was cut off.
+proc check_spy {report what} {
+	if {[string first "TOPSECRET" $report] >= 0} { fail "$what read the new session's input" }
+	if {![regexp {data=0\n} $report]} { fail "$what read data after the hangup" }
+	if {![regexp {write_ok=0\n} $report]} { fail "$what wrote after the hangup" }
+	if {![regexp {read_eof=[1-9]} $report]} { fail "reads on $what did not return 0" }
+	if {![regexp {write_eio=[1-9]} $report]} { fail "writes on $what did not fail with EIO" }
+}
+
 # First session: a background job keeps an fd of the line, then logout.
 login
 send "$spy /dev/ttyS1 $stop > $spyout 2>&1 & disown\r"
-expect "READY> "
+expect {
+	"READY> " {}
+	timeout { fail "no prompt from the session" }
+}
 if {![wait_spy opened]} { fail "the spy did not open /dev/ttyS1" }
 send "exit\r"
 if {![wait_spy hungup]} { fail "the logout did not hang up the old fd" }
@@ -117,7 +138,10 @@ expect {
 	"got=TOPSECRET-INPUT" {}
 	timeout { fail "the session did not get its input" }
 }
-expect "READY> "
+expect {
+	"READY> " {}
+	timeout { fail "no prompt from the session" }
+}
 # Let the spy try a little longer while the session is live.
 after 1000
 send "echo STILL-\$((7*6))\r"
@@ -132,14 +156,53 @@ for {set i 0} {$i < 100} {incr i} {
 }
 set report [exec cat $spyout]
 puts $report
+check_spy $report "the fd left from the first session"
+send "exit\r"
+expect {
+	"logout" {}
+	timeout { fail "the session did not log out" }
+}
+catch {exec pkill -KILL -t ttyS1}
+# The logout hangup takes the line from every process of the session; an
+# open of the line waits for a hangup in progress.
+for {set i 0} {$i < 100} {incr i} {
+	if {[catch {exec pgrep -t ttyS1}]} break
+	after 100
+}
+if {$i == 100} { fail "processes of the first sessions are still on ttyS1" }
+after 500
+
+# Third session, through vhangup(2): a process of no session opens the line.
+exec setsid $spy /dev/ttyS1 $stop2 > $spyout2 2>@1 &
+if {![wait_spy opened $spyout2]} { fail "the second spy did not open /dev/ttyS1" }
+# Until the login program runs, nothing hangs the line up.
+login [list -l $vhlogin] {
+	after 500
+	if {[catch {exec grep -q hungup $spyout2}] == 0} {
+		fail "the second spy's fd was hung up before the login program ran"
+	}
+}
+if {![wait_spy hungup $spyout2]} { fail "vhangup() did not hang up the second spy's fd" }
+send "read -r line; echo got=\$line\r"
+after 200
+send "TOPSECRET-VHANGUP\r"
+expect {
+	"got=TOPSECRET-VHANGUP" {}
+	timeout { fail "the third session did not get its input" }
+}
+expect {
+	"READY> " {}
+	timeout { fail "no prompt from the session" }
+}
+after 1000
+exec touch $stop2
+if {![wait_spy write_eio $spyout2]} { fail "the second spy did not report" }
+set report2 [exec cat $spyout2]
+puts $report2
+check_spy $report2 "the fd opened before vhangup()"
 send "exit\r"
 catch {exec pkill -KILL -t ttyS1}
 catch {close}
 
-if {[string first "TOPSECRET" $report] >= 0} { fail "the old fd read the new session's input" }
-if {![regexp {data=0\n} $report]} { fail "the old fd read data after the hangup" }
-if {![regexp {write_ok=0\n} $report]} { fail "the old fd wrote after the hangup" }
-if {![regexp {read_eof=[1-9]} $report]} { fail "reads on the old fd did not return 0" }
-if {![regexp {write_eio=[1-9]} $report]} { fail "writes on the old fd did not fail with EIO" }
-puts "PASS: logins on ttyS1; the fd left from the first session was cut off"
+puts "PASS: logins on ttyS1; old fds cut off by the logout and by vhangup()"
 exit 0
