@@ -94,7 +94,7 @@ check: kernel-check selftests $(if $(filter 1,$(BASE)),,checkpatch)
 	echo "==> results (console log: build/check-$(TREE).log)"; \
 	$(PY) $(H)/report.py --log $(B)/check-$(TREE).log --results $(B)/results-$(TREE) \
 		--src $(B)/src --top $(TOP) --guest-rc $$rc --kunit \
-		$(if $(filter 1,$(BASE)),,--checkpatch $(B)/checkpatch.result)
+		$(if $(filter 1,$(BASE)),--base-xfail $(H)/base-xfail.txt,--checkpatch $(B)/checkpatch.result)
 
 # Both fast kernels with the same config, each booted twice under -icount.
 bench: deps selftests
