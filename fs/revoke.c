@@ -41,8 +41,8 @@ void __revokable_wake(struct revokable *r)
 	/*
 	 * The barrier after the count in revokable_leave() orders it before
 	 * this test, as prepare_to_wait_event() orders the waiter on the
-	 * queue before its sums: a call on a file revoked long ago takes no
-	 * lock here.
+	 * queue before its sums: a call that leaves while no revoke waits
+	 * (one that ends after the revoke's last sum) takes no lock here.
 	 */
 	if (waitqueue_active(&r->drained))
 		wake_up(&r->drained);
@@ -50,8 +50,8 @@ void __revokable_wake(struct revokable *r)
 EXPORT_SYMBOL(__revokable_wake);
 
 /*
- * Has every call that entered left? Called after @r->state stopped new
- * calls. The leaves are summed first: a leave that is counted has its enter,
+ * Has every call that entered left? Called once the files are marked,
+ * which stops new calls. The leaves are summed first: a leave that is counted has its enter,
  * which came before it, counted by the second sum, so a call that is still
  * in flight makes the sums differ even if it moved to another CPU.
  */
@@ -535,7 +535,7 @@ static void __revoke(struct revokable *r, bool kill, struct file *self)
 	}
 
 	spin_lock(&r->lock);
-	r->revokes++;
+	WRITE_ONCE(r->revokes, r->revokes + 1);
 	/* New files may attach again (a hung-up tty can be opened again). */
 	WRITE_ONCE(r->state, kill ? REVOKABLE_DEAD : REVOKABLE_LIVE);
 	spin_unlock(&r->lock);

@@ -246,7 +246,8 @@ static void revoke_test_kick(struct kunit *test)
 	 * can end its wait. It cannot exit before: it waits for 10 s.
 	 */
 	for (i = 0; i < 250; i++) {
-		if (wait_task_inactive(c.task, TASK_UNINTERRUPTIBLE))
+		if (READ_ONCE(c.task->__state) == TASK_UNINTERRUPTIBLE &&
+		    wait_task_inactive(c.task, TASK_UNINTERRUPTIBLE))
 			break;
 		msleep(20);
 	}

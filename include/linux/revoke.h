@@ -82,7 +82,8 @@ struct revokable_count {
  * @revoke_mutex: serialises revoke_it() callers
  * @drained: where revoke_it() waits for the calls in flight to leave
  * @ops: the subsystem's &struct revokable_ops
- * @revokes: how many times the object has been revoked
+ * @revokes: how many revokes of the object have completed; changed under
+ *	@lock, may be read without it
  * @dep_map: lockdep map; method calls hold it for read, revoke_it() for write
  *
  * Embedded in the object behind the files (a tty, a sound card). Set up with
