@@ -2,7 +2,10 @@
 /*
  * Threads blocked in a tty method when the tty is hung up must return
  * promptly, with the same results an old fd gives after the hangup:
- * read() 0, write() EIO, poll() and epoll_wait() every event.
+ * read() 0, write() EIO, poll() and epoll_wait() every event. On a serial
+ * line (ttyS1), tcdrain() with output stopped returns 0 once the hangup
+ * flushed the output, and TIOCMIWAIT fails with EIO (it slept on until a
+ * modem line changed before this series).
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -179,6 +182,106 @@ TEST_F_TIMEOUT(blocked, returns_at_hangup, 30)
 		EXPECT_EQ(EPOLLIN | EPOLLERR | EPOLLHUP, b.events);
 		close(b.epfd);
 		break;
+	}
+}
+
+enum serial_op { SER_TCDRAIN, SER_TIOCMIWAIT };
+
+struct serial_wait {
+	enum serial_op op;
+	int fd;
+	long rc;
+	int err;
+	int done;
+};
+
+static void *serial_waiter(void *arg)
+{
+	struct serial_wait *w = arg;
+
+	errno = 0;
+	if (w->op == SER_TCDRAIN)
+		w->rc = tcdrain(w->fd);
+	else
+		w->rc = ioctl(w->fd, TIOCMIWAIT,
+			      TIOCM_CD | TIOCM_RI | TIOCM_DSR | TIOCM_CTS);
+	w->err = errno;
+	__atomic_store_n(&w->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+FIXTURE(serial) {
+	int fd, fd2;
+};
+
+FIXTURE_VARIANT(serial) {
+	enum serial_op op;
+};
+
+FIXTURE_VARIANT_ADD(serial, tcdrain) { .op = SER_TCDRAIN };
+FIXTURE_VARIANT_ADD(serial, tiocmiwait) { .op = SER_TIOCMIWAIT };
+
+FIXTURE_SETUP(serial)
+{
+	struct termios t;
+
+	self->fd2 = -1;
+	self->fd = open("/dev/ttyS1", O_RDWR | O_NOCTTY | O_NONBLOCK);
+	if (self->fd < 0 && (errno == ENOENT || errno == ENXIO || errno == EIO))
+		SKIP(return, "no serial line ttyS1: %s", strerror(errno));
+	ASSERT_LE(0, self->fd);
+	self->fd2 = open("/dev/ttyS1", O_RDWR | O_NOCTTY | O_NONBLOCK);
+	ASSERT_LE(0, self->fd2);
+	ASSERT_EQ(0, tcgetattr(self->fd, &t));
+	cfmakeraw(&t);
+	t.c_cflag |= CLOCAL;
+	t.c_cflag &= ~CRTSCTS;
+	ASSERT_EQ(0, tcsetattr(self->fd, TCSANOW, &t));
+	ASSERT_EQ(0, fcntl(self->fd, F_SETFL, 0));
+}
+
+FIXTURE_TEARDOWN(serial)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	if (self->fd2 >= 0)
+		close(self->fd2);
+}
+
+TEST_F_TIMEOUT(serial, returns_at_hangup, 30)
+{
+	struct serial_wait w = { .op = variant->op, .fd = self->fd };
+	char buf[64];
+	double start;
+	pthread_t th;
+
+	if (w.op == SER_TCDRAIN) {
+		/* Output stopped: what is written stays queued. */
+		ASSERT_EQ(0, tcflow(self->fd, TCOOFF));
+		memset(buf, 'x', sizeof(buf));
+		ASSERT_EQ(sizeof(buf), write(self->fd, buf, sizeof(buf)));
+	}
+	ASSERT_EQ(0, pthread_create(&th, NULL, serial_waiter, &w));
+	usleep(300000);
+	ASSERT_EQ(0, __atomic_load_n(&w.done, __ATOMIC_SEQ_CST))
+		TH_LOG("the call did not block: %ld (%s)", w.rc, strerror(w.err));
+
+	start = now_s();
+	ASSERT_EQ(0, ioctl(self->fd2, TIOCVHANGUP));
+	while (!__atomic_load_n(&w.done, __ATOMIC_SEQ_CST) && now_s() < start + BACK_S)
+		usleep(1000);
+	ASSERT_EQ(1, __atomic_load_n(&w.done, __ATOMIC_SEQ_CST))
+		TH_LOG("the blocked call did not return within %.1f s of the hangup",
+		       BACK_S);
+	pthread_join(th, NULL);
+	TH_LOG("back after %.3f s: %ld (%s)", now_s() - start, w.rc,
+	       strerror(w.err));
+	if (w.op == SER_TCDRAIN) {
+		/* The hangup flushed the output: nothing is left to drain. */
+		EXPECT_EQ(0, w.rc);
+	} else {
+		EXPECT_EQ(-1, w.rc);
+		EXPECT_EQ(EIO, w.err);
 	}
 }
 
