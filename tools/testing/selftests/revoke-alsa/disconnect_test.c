@@ -306,7 +306,8 @@ TEST_F(dummy, blocked_waits_return)
 	ASSERT_NE(-1, st) TH_LOG("the unbind did not finish after every file was closed");
 }
 
-static void *timer_reader(void *arg)
+/* A blocking read of @w->fd, big enough for a timer event. */
+static void *reader(void *arg)
 {
 	struct waiter *w = arg;
 	char buf[64];
@@ -361,7 +362,7 @@ TEST_F(dummy, card_timer)
 	w.fd = open("/dev/snd/timer", O_RDONLY);
 	ASSERT_LE(0, w.fd);
 	ASSERT_EQ(0, ioctl(w.fd, SNDRV_TIMER_IOCTL_SELECT, &sel));
-	ASSERT_EQ(0, pthread_create(&th, NULL, timer_reader, &w));
+	ASSERT_EQ(0, pthread_create(&th, NULL, reader, &w));
 	usleep(300000);
 	ASSERT_EQ(0, __atomic_load_n(&w.done, __ATOMIC_SEQ_CST))
 		TH_LOG("the timer read did not block: %ld (%s)", w.rc,
@@ -439,18 +440,6 @@ FIXTURE_TEARDOWN(virmidi)
 		EXPECT_EQ(0, rebind(&self->c, "VirMIDI"));
 }
 
-static void *rawmidi_reader(void *arg)
-{
-	struct waiter *w = arg;
-	char c;
-
-	errno = 0;
-	w->rc = read(w->fd, &c, 1);
-	w->err = errno;
-	__atomic_store_n(&w->done, 1, __ATOMIC_SEQ_CST);
-	return NULL;
-}
-
 /*
  * Unbind the card under a read blocked on the rawmidi file @midi: the read
  * returns ENODEV, and @midi is cut off. @ctl tells when the card is gone.
@@ -464,7 +453,7 @@ static void disconnect_under_read(struct __test_metadata *_metadata,
 	pthread_t th;
 	double end;
 
-	ASSERT_EQ(0, pthread_create(&th, NULL, rawmidi_reader, &w));
+	ASSERT_EQ(0, pthread_create(&th, NULL, reader, &w));
 	usleep(300000);
 	ASSERT_EQ(0, w.done) TH_LOG("the rawmidi read did not block");
 

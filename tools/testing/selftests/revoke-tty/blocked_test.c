@@ -20,7 +20,7 @@
  */
 #define BACK_S 2.5
 
-enum op { OP_READ, OP_WRITE, OP_POLL, OP_EPOLL };
+enum op { OP_READ, OP_WRITE, OP_POLL, OP_EPOLL, OP_TCDRAIN, OP_TIOCMIWAIT };
 
 struct blocked {
 	enum op op;
@@ -56,6 +56,13 @@ static void *blocker(void *arg)
 	case OP_EPOLL:
 		b->rc = epoll_wait(b->epfd, &ev, 1, -1);
 		b->events = ev.events;
+		break;
+	case OP_TCDRAIN:
+		b->rc = tcdrain(b->fd);
+		break;
+	case OP_TIOCMIWAIT:
+		b->rc = ioctl(b->fd, TIOCMIWAIT,
+			      TIOCM_CD | TIOCM_RI | TIOCM_DSR | TIOCM_CTS);
 		break;
 	}
 	b->err = errno;
@@ -123,13 +130,43 @@ static int fill_output(int fd)
 	return full == 3 ? 0 : -1;
 }
 
+/*
+ * Start @b's call in a thread, check that it blocks, hang the tty up
+ * through @hangup_fd and wait until the call is back. The hangup wakes it
+ * at once; should it miss it, the caller would be back only after the
+ * revoke interrupted it 3 s later.
+ */
+static void hang_up_blocked(struct __test_metadata *_metadata,
+			    struct blocked *b, int hangup_fd)
+{
+	double start;
+	pthread_t th;
+
+	ASSERT_EQ(0, pthread_create(&th, NULL, blocker, b));
+	while (!__atomic_load_n(&b->entered, __ATOMIC_SEQ_CST))
+		usleep(1000);
+	/* It really blocks. */
+	usleep(300000);
+	ASSERT_EQ(0, __atomic_load_n(&b->done, __ATOMIC_SEQ_CST))
+		TH_LOG("the call did not block: %ld (%s)", b->rc, strerror(b->err));
+
+	start = now_s();
+	ASSERT_EQ(0, ioctl(hangup_fd, TIOCVHANGUP));
+	while (!__atomic_load_n(&b->done, __ATOMIC_SEQ_CST) && now_s() < start + BACK_S)
+		usleep(1000);
+	ASSERT_EQ(1, __atomic_load_n(&b->done, __ATOMIC_SEQ_CST))
+		TH_LOG("the blocked call did not return within %.1f s of the hangup",
+		       BACK_S);
+	pthread_join(th, NULL);
+	TH_LOG("back after %.3f s: %ld (%s)", now_s() - start, b->rc,
+	       strerror(b->err));
+}
+
 TEST_F_TIMEOUT(blocked, returns_at_hangup, 30)
 {
 	struct blocked b = { .op = variant->op, .fd = self->s };
 	struct epoll_event ev = { .events = EPOLLIN };
 	struct termios t;
-	double start, end;
-	pthread_t th;
 
 	/* Raw mode, so nothing the tests write is echoed or cooked. */
 	ASSERT_EQ(0, tcgetattr(self->s, &t));
@@ -143,27 +180,7 @@ TEST_F_TIMEOUT(blocked, returns_at_hangup, 30)
 		ev.data.fd = self->s;
 		ASSERT_EQ(0, epoll_ctl(b.epfd, EPOLL_CTL_ADD, self->s, &ev));
 	}
-	ASSERT_EQ(0, pthread_create(&th, NULL, blocker, &b));
-	while (!__atomic_load_n(&b.entered, __ATOMIC_SEQ_CST))
-		usleep(1000);
-	/* It really blocks. */
-	usleep(300000);
-	ASSERT_EQ(0, __atomic_load_n(&b.done, __ATOMIC_SEQ_CST))
-		TH_LOG("the call did not block");
-
-	/*
-	 * The hangup wakes the caller at once. Should it miss it, the caller
-	 * would be back only after it was interrupted 3 s later.
-	 */
-	start = now_s();
-	ASSERT_EQ(0, ioctl(self->s2, TIOCVHANGUP));
-	end = start + BACK_S;
-	while (!__atomic_load_n(&b.done, __ATOMIC_SEQ_CST) && now_s() < end)
-		usleep(1000);
-	ASSERT_EQ(1, __atomic_load_n(&b.done, __ATOMIC_SEQ_CST))
-		TH_LOG("the blocked call did not return within %.1f s of the hangup",
-		       BACK_S);
-	pthread_join(th, NULL);
+	hang_up_blocked(_metadata, &b, self->s2);
 
 	switch (b.op) {
 	case OP_READ:
@@ -182,32 +199,9 @@ TEST_F_TIMEOUT(blocked, returns_at_hangup, 30)
 		EXPECT_EQ(EPOLLIN | EPOLLERR | EPOLLHUP, b.events);
 		close(b.epfd);
 		break;
+	default:
+		break;
 	}
-}
-
-enum serial_op { SER_TCDRAIN, SER_TIOCMIWAIT };
-
-struct serial_wait {
-	enum serial_op op;
-	int fd;
-	long rc;
-	int err;
-	int done;
-};
-
-static void *serial_waiter(void *arg)
-{
-	struct serial_wait *w = arg;
-
-	errno = 0;
-	if (w->op == SER_TCDRAIN)
-		w->rc = tcdrain(w->fd);
-	else
-		w->rc = ioctl(w->fd, TIOCMIWAIT,
-			      TIOCM_CD | TIOCM_RI | TIOCM_DSR | TIOCM_CTS);
-	w->err = errno;
-	__atomic_store_n(&w->done, 1, __ATOMIC_SEQ_CST);
-	return NULL;
 }
 
 FIXTURE(serial) {
@@ -215,11 +209,11 @@ FIXTURE(serial) {
 };
 
 FIXTURE_VARIANT(serial) {
-	enum serial_op op;
+	enum op op;
 };
 
-FIXTURE_VARIANT_ADD(serial, tcdrain) { .op = SER_TCDRAIN };
-FIXTURE_VARIANT_ADD(serial, tiocmiwait) { .op = SER_TIOCMIWAIT };
+FIXTURE_VARIANT_ADD(serial, tcdrain) { .op = OP_TCDRAIN };
+FIXTURE_VARIANT_ADD(serial, tiocmiwait) { .op = OP_TIOCMIWAIT };
 
 FIXTURE_SETUP(serial)
 {
@@ -250,38 +244,22 @@ FIXTURE_TEARDOWN(serial)
 
 TEST_F_TIMEOUT(serial, returns_at_hangup, 30)
 {
-	struct serial_wait w = { .op = variant->op, .fd = self->fd };
+	struct blocked b = { .op = variant->op, .fd = self->fd };
 	char buf[64];
-	double start;
-	pthread_t th;
 
-	if (w.op == SER_TCDRAIN) {
+	if (b.op == OP_TCDRAIN) {
 		/* Output stopped: what is written stays queued. */
 		ASSERT_EQ(0, tcflow(self->fd, TCOOFF));
 		memset(buf, 'x', sizeof(buf));
 		ASSERT_EQ(sizeof(buf), write(self->fd, buf, sizeof(buf)));
 	}
-	ASSERT_EQ(0, pthread_create(&th, NULL, serial_waiter, &w));
-	usleep(300000);
-	ASSERT_EQ(0, __atomic_load_n(&w.done, __ATOMIC_SEQ_CST))
-		TH_LOG("the call did not block: %ld (%s)", w.rc, strerror(w.err));
-
-	start = now_s();
-	ASSERT_EQ(0, ioctl(self->fd2, TIOCVHANGUP));
-	while (!__atomic_load_n(&w.done, __ATOMIC_SEQ_CST) && now_s() < start + BACK_S)
-		usleep(1000);
-	ASSERT_EQ(1, __atomic_load_n(&w.done, __ATOMIC_SEQ_CST))
-		TH_LOG("the blocked call did not return within %.1f s of the hangup",
-		       BACK_S);
-	pthread_join(th, NULL);
-	TH_LOG("back after %.3f s: %ld (%s)", now_s() - start, w.rc,
-	       strerror(w.err));
-	if (w.op == SER_TCDRAIN) {
+	hang_up_blocked(_metadata, &b, self->fd2);
+	if (b.op == OP_TCDRAIN) {
 		/* The hangup flushed the output: nothing is left to drain. */
-		EXPECT_EQ(0, w.rc);
+		EXPECT_EQ(0, b.rc);
 	} else {
-		EXPECT_EQ(-1, w.rc);
-		EXPECT_EQ(EIO, w.err);
+		EXPECT_EQ(-1, b.rc);
+		EXPECT_EQ(EIO, b.err);
 	}
 }
 
