@@ -34,14 +34,15 @@
  * __revokable_wake - wake revoke_it() waiting for the calls to leave
  * @r: the object
  *
- * For revokable_leave(), when a call leaves while a revoke waits.
+ * For revoke_leave() and __revoke_enter_revoked(), when a call leaves a
+ * file that is marked revoked: a revoke may be waiting for it.
  */
 void __revokable_wake(struct revokable *r)
 {
 	/*
-	 * The barrier after the count in revokable_leave() orders it before
-	 * this test, as prepare_to_wait_event() orders the waiter on the
-	 * queue before its sums: a call that leaves while no revoke waits
+	 * The barrier after the count in revokable_count_leave() orders it
+	 * before this test, as prepare_to_wait_event() orders the waiter on
+	 * the queue before its sums: a call that leaves while no revoke waits
 	 * (one that ends after the revoke's last sum) takes no lock here.
 	 */
 	if (waitqueue_active(&r->drained))
@@ -62,7 +63,7 @@ static bool revokable_idle(struct revokable *r)
 
 	for_each_possible_cpu(cpu)
 		leaves += READ_ONCE(per_cpu_ptr(r->users, cpu)->leaves);
-	/* Pairs with the barrier in revokable_enter(). */
+	/* Pairs with the barrier in revokable_count_enter(). */
 	smp_mb();
 	for_each_possible_cpu(cpu)
 		enters += READ_ONCE(per_cpu_ptr(r->users, cpu)->enters);
@@ -164,11 +165,12 @@ int make_revokable(struct file *file, struct revokable *r)
 	rev = kmalloc(sizeof(*rev), GFP_KERNEL);
 	if (!rev)
 		return -ENOMEM;
+	rev->users = r->users;
+	rev->revoked = false;
 	rev->r = r;
 	rev->file = file;
 	rev->revoked_fops = r->ops->revoked_fops;
 	rev->dummy = NULL;
-	rev->revoked = false;
 
 	spin_lock(&r->lock);
 	if (r->state != REVOKABLE_LIVE) {
@@ -183,6 +185,20 @@ int make_revokable(struct file *file, struct revokable *r)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(make_revokable);
+
+/**
+ * __revoke_enter_revoked - revoke_enter() of a file marked meanwhile
+ * @rev: the file's &struct revoke
+ *
+ * The call was counted after its file was marked revoked: it does not enter
+ * after all. A revoke may be waiting for it.
+ */
+void __revoke_enter_revoked(struct revoke *rev)
+{
+	revokable_count_leave(rev->users);
+	__revokable_wake(rev->r);
+}
+EXPORT_SYMBOL(__revoke_enter_revoked);
 
 /**
  * __start_using - slow path of start_using() for revokable files
@@ -252,6 +268,15 @@ ssize_t call_write_iter_revokable(struct file *file, struct kiocb *kio,
 }
 EXPORT_SYMBOL(call_write_iter_revokable);
 
+static __always_inline __poll_t vfs_poll_fop(const struct file_operations *fop,
+					     struct file *file,
+					     struct poll_table_struct *pt)
+{
+	if (unlikely(!fop->poll))
+		return DEFAULT_POLLMASK;
+	return fop->poll(file, pt);
+}
+
 /**
  * vfs_poll_revokable - vfs_poll() of a revokable file
  * @file: a file with %FMODE_REVOKABLE
@@ -261,12 +286,13 @@ EXPORT_SYMBOL(call_write_iter_revokable);
  */
 __poll_t vfs_poll_revokable(struct file *file, struct poll_table_struct *pt)
 {
-	const struct file_operations *fop = revoke_start_using(file);
-	__poll_t mask = DEFAULT_POLLMASK;
+	struct revoke *rev = file->f_revoke;
+	__poll_t mask;
 
-	if (likely(fop->poll))
-		mask = fop->poll(file, pt);
-	revoke_stop_using(file, fop);
+	if (unlikely(!revoke_enter(rev)))
+		return vfs_poll_fop(rev->revoked_fops, file, pt);
+	mask = vfs_poll_fop(file->f_op, file, pt);
+	revoke_leave(rev);
 	return mask;
 }
 EXPORT_SYMBOL(vfs_poll_revokable);
@@ -457,11 +483,9 @@ static void __revoke(struct revokable *r, bool kill, struct file *self)
 	LIST_HEAD(mapped);
 
 	might_sleep();
-	if (self) {
-		/* Our own call must not hold up the wait below. */
-		revoke_dep_release(r);
-		revokable_leave(r);
-	}
+	/* Our own call must not hold up the wait below. */
+	if (self)
+		revoke_leave(self->f_revoke);
 
 	mutex_lock(&r->revoke_mutex);
 	spin_lock(&r->lock);
@@ -484,9 +508,9 @@ static void __revoke(struct revokable *r, bool kill, struct file *self)
 	}
 	spin_unlock(&r->lock);
 	/*
-	 * Pairs with the barriers in revokable_enter() and revokable_leave():
-	 * a caller that did not see its file marked, or leaves without seeing
-	 * the state, is in the sums below.
+	 * Pairs with the barriers after the counts in revokable_count_enter()
+	 * and revokable_count_leave(): a caller that did not see its file
+	 * marked, on its way in or out, is in the sums below.
 	 */
 	smp_mb();
 
@@ -501,7 +525,7 @@ static void __revoke(struct revokable *r, bool kill, struct file *self)
 	/*
 	 * What the calls did before they left is visible from here on, so
 	 * the object may free what they used. Pairs with the barrier before
-	 * the count in revokable_leave().
+	 * the count in revokable_count_leave().
 	 */
 	smp_mb();
 	revoke_dep_release(r);
@@ -545,7 +569,7 @@ out:
 	 * wait sees it.
 	 */
 	if (self)
-		revokable_enter(r);
+		revokable_count_enter(r->users);
 	mutex_unlock(&r->revoke_mutex);
 	if (self)
 		revoke_dep_read_acquire(r);

@@ -111,6 +111,8 @@ enum {
 
 /**
  * struct revoke - the revoke state of one open file
+ * @users: @r->users, for the method calls on the file
+ * @revoked: set once the file is revoked; never cleared
  * @r: the object, which make_revokable() requires to live until the
  *	file's ->release()
  * @file: the file
@@ -118,15 +120,18 @@ enum {
  * @revoked_fops: operations used once the file is revoked
  * @dummy: the page revoked mappings of the file with %REVOKE_MMAP_DUMMY
  *	map, allocated at their first fault
- * @revoked: set once the file is revoked; never cleared
+ *
+ * On its fast path a method call reads @users and @revoked only (and @r
+ * with lockdep), and writes neither.
  */
 struct revoke {
+	struct revokable_count __percpu *users;
+	bool revoked;
 	struct revokable *r;
 	struct file *file;
 	struct list_head list;
 	const struct file_operations *revoked_fops;
 	struct page *dummy;
-	bool revoked;
 };
 
 extern const struct file_operations revoked_file_operations;
@@ -166,40 +171,40 @@ void __revokable_wake(struct revokable *r);
  * Counting method calls without a shared cache line.
  *
  * A call counts itself in its CPU's @enters, then looks whether its file
- * is marked revoked; it leaves by counting in @leaves, then looks at
- * @state. revoke_it() marks every file of the object and sets @state, then
- * sums the counts. A full barrier on both sides between the write and the
- * read makes sure that a call which did not see the mark is seen by the
- * sum, and that a call which leaves unseen by a sum sees the revoke and
- * wakes it (store buffering: each side sees the other or is seen by it). A
+ * is marked revoked; it leaves by counting in @leaves, then looks at the
+ * mark again. revoke_it() marks every file of the object, then sums the
+ * counts. A full barrier on both sides between the write and the read
+ * makes sure that a call which did not see the mark is seen by the sum,
+ * and that a call which leaves unseen by a sum sees the mark and wakes the
+ * revoke (store buffering: each side sees the other or is seen by it). A
  * full barrier before the count of a leave, paired with one after the
  * sums, makes everything the call did visible to the revoke once it sees
  * the call gone, so the object may free what the call used (as in SRCU's
  * read unlock). No grace period is involved: a revoke with no call in
  * flight costs a walk of the possible CPUs.
  *
- * Inline, for the VFS's out-of-line paths of revokable files; everything
- * else goes through start_using() and stop_using().
+ * A method call reads its file's &struct revoke only: the counters' per-CPU
+ * address and the mark are in the same cache line.
  */
-static __always_inline void revokable_enter(struct revokable *r)
+static __always_inline void
+revokable_count_enter(struct revokable_count __percpu *users)
 {
-	this_cpu_inc(r->users->enters);
+	this_cpu_inc(users->enters);
 	/* Pairs with the barrier after the files are marked in revoke_it(). */
 	smp_mb();
 }
 
-static __always_inline void revokable_leave(struct revokable *r)
+static __always_inline void
+revokable_count_leave(struct revokable_count __percpu *users)
 {
 	/*
 	 * The call's own accesses to the object come before its leave is
 	 * counted. Pairs with the barrier after the sums in revoke_it().
 	 */
 	smp_mb();
-	this_cpu_inc(r->users->leaves);
-	/* Pairs with the barrier after the state is set in revoke_it(). */
+	this_cpu_inc(users->leaves);
+	/* Pairs with the barrier after the files are marked in revoke_it(). */
 	smp_mb();
-	if (unlikely(READ_ONCE(r->state) != REVOKABLE_LIVE))
-		__revokable_wake(r);
 }
 
 /*
@@ -220,6 +225,63 @@ static __always_inline void revoke_dep_release(struct revokable *r)
 #endif
 }
 
+void __revoke_enter_revoked(struct revoke *rev);
+
+/**
+ * revoke_enter - count a method call on a revokable file
+ * @rev: the file's &struct revoke
+ *
+ * For the hot callers of the VFS, which keep @rev at hand until
+ * revoke_leave() and call the revoked operations out of line; everything
+ * else uses start_using() or revoke_start_using().
+ *
+ * Return: true if the call is counted and may use the file's own
+ * operations; false if the file is revoked, nothing is counted and the
+ * call must use @rev->revoked_fops instead.
+ */
+static __always_inline bool revoke_enter(struct revoke *rev)
+{
+	/*
+	 * A revoked file stays revoked, and its calls are not counted: a
+	 * program that ignores EOF and POLLHUP and calls again at once, on
+	 * every CPU, must not keep the sums of a later revoke of the object
+	 * from ever adding up.
+	 */
+	if (unlikely(READ_ONCE(rev->revoked)))
+		return false;
+	revokable_count_enter(rev->users);
+	/*
+	 * Checked again once counted. revoke_it() marks every file of the
+	 * object before its barrier and its sums: either this call sees the
+	 * mark, or the sums see the call and the revoke waits for it (store
+	 * buffering, see above). That holds for a revoke that completed
+	 * meanwhile as well as for one in progress.
+	 */
+	if (unlikely(READ_ONCE(rev->revoked))) {
+		__revoke_enter_revoked(rev);
+		return false;
+	}
+	revoke_dep_read_acquire(rev->r);
+	return true;
+}
+
+/**
+ * revoke_leave - end a method call counted by revoke_enter()
+ * @rev: the file's &struct revoke
+ */
+static __always_inline void revoke_leave(struct revoke *rev)
+{
+	revoke_dep_release(rev->r);
+	revokable_count_leave(rev->users);
+	/*
+	 * A revoke that marked the file before this leave was counted may
+	 * have missed it in its sums and be waiting (store buffering, see
+	 * above): wake it.
+	 */
+	if (unlikely(READ_ONCE(rev->revoked)))
+		__revokable_wake(rev->r);
+}
+
 /**
  * revoke_start_using - start_using() of a file known to be revokable
  * @file: a file with %FMODE_REVOKABLE
@@ -231,30 +293,9 @@ static __always_inline const struct file_operations *
 revoke_start_using(struct file *file)
 {
 	struct revoke *rev = file->f_revoke;
-	struct revokable *r;
 
-	/*
-	 * A revoked file stays revoked, and its calls are not counted: a
-	 * program that ignores EOF and POLLHUP and calls again at once, on
-	 * every CPU, must not keep the sums of a later revoke of the object
-	 * from ever adding up.
-	 */
-	if (unlikely(READ_ONCE(rev->revoked)))
+	if (unlikely(!revoke_enter(rev)))
 		return rev->revoked_fops;
-	r = rev->r;
-	revokable_enter(r);
-	/*
-	 * Checked again once counted. revoke_it() marks every file of the
-	 * object before its barrier and its sums: either this call sees the
-	 * mark, or the sums see the call and the revoke waits for it (store
-	 * buffering, see above). That holds for a revoke that completed
-	 * meanwhile as well as for one in progress.
-	 */
-	if (unlikely(READ_ONCE(rev->revoked))) {
-		revokable_leave(r);
-		return rev->revoked_fops;
-	}
-	revoke_dep_read_acquire(r);
 	return file->f_op;
 }
 
@@ -266,13 +307,8 @@ revoke_start_using(struct file *file)
 static __always_inline void revoke_stop_using(struct file *file,
 					      const struct file_operations *fop)
 {
-	struct revokable *r;
-
-	if (fop != file->f_op)
-		return;
-	r = file->f_revoke->r;
-	revoke_dep_release(r);
-	revokable_leave(r);
+	if (fop == file->f_op)
+		revoke_leave(file->f_revoke);
 }
 
 /**
