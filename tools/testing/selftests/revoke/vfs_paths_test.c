@@ -704,4 +704,56 @@ TEST_F_TIMEOUT(paths, replace, 60)
 	run(_metadata, &self->c, variant->path, TRV_CTL_REPLACE);
 }
 
+/*
+ * vfs_read(), vfs_write() and vfs_llseek() test a file's access mode, its
+ * method and whether it is revokable in one go: each error still comes
+ * where it did, for revokable files, before and after their revoke, and
+ * for the others.
+ */
+TEST(access_modes)
+{
+	int rd, wr, ptmx, ep, p[2];
+	char buf[4];
+
+	if (!trv_available())
+		SKIP(return, TRV_MISSING);
+	rd = open(TRV_DEV, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_LE(0, rd);
+	wr = open(TRV_DEV, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_LE(0, wr);
+	ptmx = open("/dev/ptmx", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_LE(0, ptmx);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	ASSERT_LE(0, ep);
+	ASSERT_EQ(0, pipe2(p, O_NONBLOCK | O_CLOEXEC));
+
+	EXPECT_ERRNO(EBADF, write(rd, "a", 1));
+	EXPECT_ERRNO(EBADF, read(wr, buf, 1));
+	EXPECT_EQ(1, write(wr, "a", 1));
+	EXPECT_EQ(1, read(rd, buf, 1));
+	EXPECT_EQ(0, lseek(rd, 0, SEEK_SET));
+	EXPECT_ERRNO(ESPIPE, lseek(ptmx, 0, SEEK_SET));
+
+	ASSERT_EQ(0, trv_ctl(TRV_CTL_REVOKE, NULL));
+	EXPECT_ERRNO(EBADF, write(rd, "a", 1));
+	EXPECT_ERRNO(EBADF, read(wr, buf, 1));
+	EXPECT_ERRNO(ENODEV, write(wr, "a", 1));
+	EXPECT_ERRNO(ENODEV, read(rd, buf, 1));
+	EXPECT_ERRNO(ENODEV, lseek(rd, 0, SEEK_SET));
+
+	/* Not revokable: a pipe, and a file without read and write methods. */
+	EXPECT_ERRNO(EBADF, write(p[0], "a", 1));
+	EXPECT_ERRNO(EBADF, read(p[1], buf, 1));
+	EXPECT_ERRNO(ESPIPE, lseek(p[0], 0, SEEK_SET));
+	EXPECT_ERRNO(EINVAL, read(ep, buf, 1));
+	EXPECT_ERRNO(EINVAL, write(ep, "a", 1));
+
+	EXPECT_EQ(0, close(rd));
+	EXPECT_EQ(0, close(wr));
+	EXPECT_EQ(0, close(ptmx));
+	EXPECT_EQ(0, close(ep));
+	EXPECT_EQ(0, close(p[0]));
+	EXPECT_EQ(0, close(p[1]));
+}
+
 TEST_HARNESS_MAIN
