@@ -15,14 +15,20 @@ def bench_table(path):
     if not os.path.exists(path):
         return "(no benchmark run: `make bench` writes build/bench.json)\n"
     rows = json.load(open(path))["rows"]
-    lines = ["  %-20s %12s %12s %8s %6s" % ("operation", "base ns", "patched ns",
-                                             "ratio", "goal")]
+    lines = ["  %-20s %12s %12s %8s %6s %7s" % ("operation", "base ns", "patched ns",
+                                                  "ratio", "goal", "spread")]
+    fmt = lambda v, f: "-" if v is None else f % v
     for r in rows:
         ratio = r["ratio"]
-        rtxt = ("%.3f" % ratio) if ratio < 100 else ("%.0f" % ratio)
-        goal = "-" if r.get("goal") is None else "%.3f" % r["goal"]
-        lines.append("  %-20s %12.1f %12.1f %8s %6s" % (r["op"], r["base_ns"],
-                                                      r["patched_ns"], rtxt, goal))
+        rtxt = fmt(ratio, "%.3f" if ratio is None or ratio < 100 else "%.0f")
+        goal = fmt(r.get("goal"), "%.3f")
+        spread = "-" if r.get("spread") is None else "%.1f%%" % (100 * r["spread"])
+        lines.append("  %-20s %12s %12s %8s %6s %7s" % (
+            r["op"], fmt(r["base_ns"], "%.1f"), fmt(r["patched_ns"], "%.1f"),
+            rtxt, goal, spread))
+    lines.append("  (each figure is the lower of two runs; spread: the larger"
+                 " difference")
+    lines.append("  between the two runs of one kernel)")
     if any(r["op"].endswith("_2cpu") for r in rows):
         lines.append("  (the _2cpu row's ratio is 2 CPUs over 1 on the patched kernel)")
     return "\n".join(lines) + "\n"
