@@ -208,6 +208,14 @@ static void *wait_thread(void *arg)
 	return NULL;
 }
 
+/* Whether *@flag is set by the time now_s() passes @deadline. */
+static int set_by(int *flag, double deadline)
+{
+	while (!__atomic_load_n(flag, __ATOMIC_SEQ_CST) && now_s() < deadline)
+		usleep(1000);
+	return __atomic_load_n(flag, __ATOMIC_SEQ_CST);
+}
+
 static const char *wait_name(enum wait_kind kind)
 {
 	switch (kind) {
@@ -274,11 +282,9 @@ TEST_F(dummy, blocked_waits_return)
 	self->unbinder = unbind_async(&self->c);
 	ASSERT_LT(0, self->unbinder);
 	for (i = 0; i < W_NR; i++) {
-		while (!__atomic_load_n(&w[i].done, __ATOMIC_SEQ_CST) &&
-		       now_s() < t0 + BACK_S)
-			usleep(1000);
-		ASSERT_EQ(1, w[i].done) TH_LOG("%s still blocked %.1f s after the disconnect",
-					       wait_name(i), BACK_S);
+		ASSERT_EQ(1, set_by(&w[i].done, t0 + BACK_S))
+			TH_LOG("%s still blocked %.1f s after the disconnect",
+			       wait_name(i), BACK_S);
 		pthread_join(th[i], NULL);
 		TH_LOG("%s returned %ld (%s) after %.3f s", wait_name(i), w[i].rc,
 		       strerror(w[i].err), w[i].took - t0);
@@ -374,10 +380,7 @@ TEST_F(dummy, card_timer)
 	ASSERT_EQ(0, wait_disconnected(self->ctl, 10));
 
 	/* The blocked read ends when the timer is disconnected. */
-	while (!__atomic_load_n(&w.done, __ATOMIC_SEQ_CST) &&
-	       now_s() < start + BACK_S)
-		usleep(1000);
-	ASSERT_EQ(1, __atomic_load_n(&w.done, __ATOMIC_SEQ_CST))
+	ASSERT_EQ(1, set_by(&w.done, start + BACK_S))
 		TH_LOG("the timer read still blocks %.1f s after the disconnect began",
 		       BACK_S);
 	pthread_join(th, NULL);
@@ -460,9 +463,7 @@ static void disconnect_under_read(struct __test_metadata *_metadata,
 	end = now_s() + BACK_S;
 	*unbinder = unbind_async(c);
 	ASSERT_LT(0, *unbinder);
-	while (!__atomic_load_n(&w.done, __ATOMIC_SEQ_CST) && now_s() < end)
-		usleep(1000);
-	ASSERT_EQ(1, w.done)
+	ASSERT_EQ(1, set_by(&w.done, end))
 		TH_LOG("the rawmidi read still blocks %.1f s after the disconnect began",
 		       BACK_S);
 	TH_LOG("the rawmidi read was back after %.3f s",
