@@ -49,19 +49,36 @@ def kselftest_results(path):
         return None
     suite = None
     inner = []
+    said = []
     for line in open(path, errors="replace"):
         line = line.rstrip("\n")
         m = re.match(r"^# selftests: (\S+): (\S+)", line)
         if m:
             suite = "%s/%s" % (m.group(1), m.group(2))
             inner = []
+            said = []
+            continue
+        # What a kselftest_harness test printed since its "RUN" line.
+        m = re.match(r"^# # (.*)$", line)
+        if m and suite:
+            text = m.group(1).strip()
+            if re.match(r"RUN\s", text):
+                said = []
+            elif not re.match(r"(OK|FAIL|SKIP|XFAIL)\s", text):
+                said.append(text)
             continue
         m = re.match(r"^# (ok|not ok) \d+ (.*?)(?:\s+#\s*(SKIP|skip)(.*))?$", line)
         if m and suite:
             name = m.group(2).strip()
+            ok, skip = m.group(1) == "ok", bool(m.group(3))
+            detail = (m.group(4) or "").strip()
+            if not ok and not skip:
+                # The messages of a failure, for the report and for
+                # report.py --base-xfail.
+                detail = "\n".join(said[:12])
             # kselftest_harness leaf results are "# ok N fixture.test".
-            inner.append((suite + ": " + name, m.group(1) == "ok", bool(m.group(3)),
-                          (m.group(4) or "").strip()))
+            inner.append((suite + ": " + name, ok, skip, detail))
+            said = []
             continue
         m = re.match(r"^(ok|not ok) \d+ selftests: (\S+): (\S+)(?:\s+#\s*(SKIP|TIMEOUT.*|exit=.*))?",
                      line)
@@ -128,24 +145,30 @@ def splat_results(log):
 def base_xfail(rows, path):
     """On the unpatched base, the tests of the guarantees the series adds
     must fail (or they do not show the change) and every other test must
-    pass.  PATH lists those tests, one regular expression per line, matched
-    against the whole row name.  A listed test that fails is a pass here,
-    one that passes is a failure, and a pattern that matches no row is a
-    failure too (a renamed test would otherwise go unchecked), as is a
-    listed test that skips (it shows nothing either)."""
+    pass.  PATH lists those tests, one a line: a regular expression matched
+    against the whole row name, then " :: " and one that must be found in
+    the failure's messages, so that a test failing for another reason (a
+    missing device, a timeout of the setup) does not count.  A listed test
+    that fails so is a pass here; one that passes, fails otherwise or
+    skips is a failure, and so is a line that matches no row (a renamed
+    test would otherwise go unchecked)."""
     pats = []
     for line in open(path):
         line = line.split("#", 1)[0].strip()
-        if line:
-            pats.append(line)
+        if not line:
+            continue
+        name, sep, why = line.partition(" :: ")
+        if not sep or not why.strip():
+            sys.exit("error: %s: no ' :: ' and expected failure in: %s" % (path, line))
+        pats.append((line, name.strip(), why.strip()))
     out = []
     used = set()
     for name, ok, skip, detail in rows:
-        hit = [p for p in pats if re.fullmatch(p, name)]
+        hit = [p for p in pats if re.fullmatch(p[1], name)]
         if not hit:
             out.append((name, ok, skip, detail))
             continue
-        used.update(hit)
+        used.update(p[0] for p in hit)
         if skip:
             out.append((name + " (must fail on the base)", False, False,
                         "skipped on the unpatched base: %s" % detail))
@@ -153,11 +176,15 @@ def base_xfail(rows, path):
             out.append((name + " (must fail on the base)", False, False,
                         "passes on the unpatched base: it does not show "
                         "what the series changes"))
+        elif not all(re.search(p[2], detail or "") for p in hit):
+            out.append((name + " (must fail on the base as listed)", False, False,
+                        "fails on the unpatched base, but not with /%s/:\n%s"
+                        % ("/, /".join(p[2] for p in hit), detail or "(no message)")))
         else:
             out.append((name + " (fails on the base, as it must)", True, False, ""))
     for p in pats:
-        if p not in used:
-            out.append(("base-xfail: %s" % p, False, False,
+        if p[0] not in used:
+            out.append(("base-xfail: %s" % p[1], False, False,
                         "no test of this run matches it (%s)" % path))
     return out
 
