@@ -228,6 +228,17 @@ static __always_inline void revoke_dep_release(struct revokable *r)
 void __revoke_enter_revoked(struct revoke *rev);
 
 /**
+ * file_revoke - the &struct revoke of a revokable file
+ * @file: a file with %FMODE_REVOKABLE
+ *
+ * Return: @file->f_revoke; %NULL without %CONFIG_REVOKE.
+ */
+static __always_inline struct revoke *file_revoke(const struct file *file)
+{
+	return file->f_revoke;
+}
+
+/**
  * revoke_enter - count a method call on a revokable file
  * @rev: the file's &struct revoke
  *
@@ -335,6 +346,20 @@ static inline bool file_revoked(const struct file *file)
 }
 
 #else /* !CONFIG_REVOKE */
+
+static inline struct revoke *file_revoke(const struct file *file)
+{
+	return NULL;
+}
+
+static inline bool revoke_enter(struct revoke *rev)
+{
+	return true;
+}
+
+static inline void revoke_leave(struct revoke *rev)
+{
+}
 
 static inline const struct file_operations *
 revoke_start_using(struct file *file)
