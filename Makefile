@@ -75,12 +75,14 @@ selftests: deps
 # checkpatch on patches/ and our files, then the series as mails (make
 # series without the build at every patch): checkpatch and get_maintainer.
 # W=1 and sparse on the objects the series touches, with the check
-# kernel's config (make check builds that kernel first).
+# kernel's config (make check builds that kernel first). A tinyconfig
+# kernel of the patched tree, without CONFIG_REVOKE, must link.
 checkpatch: deps
 	@$(H)/assemble.sh src
 	@$(H)/assemble.sh base
 	@$(H)/checkpatch.sh >$(B)/checkpatch.result
 	@$(H)/warnings.sh >>$(B)/checkpatch.result
+	@$(H)/tinyconfig.sh >>$(B)/checkpatch.result
 	@SERIES_OUT=$(B)/series-check $(H)/series.sh >$(B)/series.out 2>&1 || \
 		echo "not ok series: make series BISECT=0 failed (build/series.out)" >>$(B)/checkpatch.result
 	@grep -E '^(ok|not ok) ' $(B)/series.out >>$(B)/checkpatch.result || true
