@@ -50,24 +50,34 @@ void __revokable_wake(struct revokable *r)
 }
 EXPORT_SYMBOL(__revokable_wake);
 
+/* The calls counted on @r so far, entered or left, over all CPUs. */
+static unsigned long revokable_sum(struct revokable *r, bool leaves)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct revokable_count *c = per_cpu_ptr(r->users, cpu);
+
+		sum += leaves ? READ_ONCE(c->leaves) : READ_ONCE(c->enters);
+	}
+	return sum;
+}
+
 /*
  * Has every call that entered left? Called once the files are marked,
- * which stops new calls. The leaves are summed first: a leave that is counted has its enter,
- * which came before it, counted by the second sum, so a call that is still
- * in flight makes the sums differ even if it moved to another CPU.
+ * which stops new calls. The leaves are summed first: a leave that is
+ * counted has its enter, which came before it, counted by the second sum,
+ * so a call that is still in flight makes the sums differ even if it moved
+ * to another CPU.
  */
 static bool revokable_idle(struct revokable *r)
 {
-	unsigned long enters = 0, leaves = 0;
-	int cpu;
+	unsigned long leaves = revokable_sum(r, true);
 
-	for_each_possible_cpu(cpu)
-		leaves += READ_ONCE(per_cpu_ptr(r->users, cpu)->leaves);
 	/* Pairs with the barrier in revokable_count_enter(). */
 	smp_mb();
-	for_each_possible_cpu(cpu)
-		enters += READ_ONCE(per_cpu_ptr(r->users, cpu)->enters);
-	return enters == leaves;
+	return revokable_sum(r, false) == leaves;
 }
 
 /*

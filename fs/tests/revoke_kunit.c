@@ -165,20 +165,6 @@ static void rk_caller_start(struct kunit *test, struct rk_caller *c)
 	wait_for_completion(&c->in);
 }
 
-/* The calls an object counted so far, entered or left. */
-static unsigned long rk_count(struct revokable *r, bool leaves)
-{
-	unsigned long sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		struct revokable_count *c = per_cpu_ptr(r->users, cpu);
-
-		sum += leaves ? READ_ONCE(c->leaves) : READ_ONCE(c->enters);
-	}
-	return sum;
-}
-
 /*
  * Calls on a revoked file are not counted, so that callers that keep
  * calling on old files cannot hold up a later revoke of the object.
@@ -194,19 +180,19 @@ static void revoke_test_revoked_not_counted(struct kunit *test)
 	revoke_it(&o->r);
 	KUNIT_ASSERT_TRUE(test, file_revoked(f));
 	g = rk_open(test, o);
-	enters = rk_count(&o->r, false);
-	leaves = rk_count(&o->r, true);
+	enters = revokable_sum(&o->r, false);
+	leaves = revokable_sum(&o->r, true);
 	fop = start_using(f);
 	KUNIT_EXPECT_PTR_EQ(test, fop, &revoked_file_operations);
 	stop_using(f, fop);
-	KUNIT_EXPECT_EQ(test, rk_count(&o->r, false), enters);
-	KUNIT_EXPECT_EQ(test, rk_count(&o->r, true), leaves);
+	KUNIT_EXPECT_EQ(test, revokable_sum(&o->r, false), enters);
+	KUNIT_EXPECT_EQ(test, revokable_sum(&o->r, true), leaves);
 	/* A live file of the same object still is. */
 	fop = start_using(g);
 	KUNIT_EXPECT_PTR_EQ(test, fop, &rk_fops);
-	KUNIT_EXPECT_EQ(test, rk_count(&o->r, false), enters + 1);
+	KUNIT_EXPECT_EQ(test, revokable_sum(&o->r, false), enters + 1);
 	stop_using(g, fop);
-	KUNIT_EXPECT_EQ(test, rk_count(&o->r, true), leaves + 1);
+	KUNIT_EXPECT_EQ(test, revokable_sum(&o->r, true), leaves + 1);
 	rk_close(g);
 	rk_close(f);
 	revokable_exit(&o->r);
