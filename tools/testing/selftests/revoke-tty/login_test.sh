@@ -92,6 +92,14 @@ proc login {{opts {}} {at_prompt {}}} {
 	}
 }
 
+# prompt: the session's shell prompt comes back.
+proc prompt {} {
+	expect {
+		"READY> " {}
+		timeout { fail "no prompt from the session" }
+	}
+}
+
 # wait_spy WORD ?FILE?: until the spy writing to FILE has reported WORD.
 proc wait_spy {word {file {}}} {
 	global spyout
@@ -115,10 +123,7 @@ proc check_spy {report what} {
 # First session: a background job keeps an fd of the line, then logout.
 login
 send "$spy /dev/ttyS1 $stop > $spyout 2>&1 & disown\r"
-expect {
-	"READY> " {}
-	timeout { fail "no prompt from the session" }
-}
+prompt
 if {![wait_spy opened]} { fail "the spy did not open /dev/ttyS1" }
 send "exit\r"
 if {![wait_spy hungup]} { fail "the logout did not hang up the old fd" }
@@ -138,10 +143,7 @@ expect {
 	"got=TOPSECRET-INPUT" {}
 	timeout { fail "the session did not get its input" }
 }
-expect {
-	"READY> " {}
-	timeout { fail "no prompt from the session" }
-}
+prompt
 # Let the spy try a little longer while the session is live.
 after 1000
 send "echo STILL-\$((7*6))\r"
@@ -150,10 +152,7 @@ expect {
 	timeout { fail "the session stopped answering" }
 }
 exec touch $stop
-for {set i 0} {$i < 100} {incr i} {
-	if {[catch {exec grep -q write_eio $spyout}] == 0} break
-	after 100
-}
+if {![wait_spy write_eio]} { fail "the spy did not report" }
 set report [exec cat $spyout]
 puts $report
 check_spy $report "the fd left from the first session"
@@ -190,10 +189,7 @@ expect {
 	"got=TOPSECRET-VHANGUP" {}
 	timeout { fail "the third session did not get its input" }
 }
-expect {
-	"READY> " {}
-	timeout { fail "no prompt from the session" }
-}
+prompt
 after 1000
 exec touch $stop2
 if {![wait_spy write_eio $spyout2]} { fail "the second spy did not report" }
