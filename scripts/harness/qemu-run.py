@@ -10,6 +10,9 @@ QMP) by dropping request files into it.
 Serial lines: ttyS0 is the console and kernel log (captured to --log);
 ttyS1 and ttyS2 are joined by this script like a null-modem cable, so a
 getty on ttyS1 can be driven by expect on ttyS2 inside the guest.
+ttyS3 is a line whose carrier never rises: QEMU passes it through to a
+host pty, which has no modem lines, and this script drains what the guest
+sends there.
 
 Every run has a deadline.  The exit status says how the run ended:
 0 the guest finished and its command succeeded, 1 its command failed,
@@ -119,6 +122,7 @@ def main():
     qmp_path = os.path.join(tmp, "qmp.sock")
     s1_path = os.path.join(tmp, "ttyS1.sock")
     s2_path = os.path.join(tmp, "ttyS2.sock")
+    nocarrier_master, nocarrier = os.openpty()
 
     cmdline = ("console=ttyS0,115200 root=root rootfstype=9p "
                "rootflags=trans=virtio,version=9p2000.L,msize=262144 ro "
@@ -142,6 +146,8 @@ def main():
         "-serial", "chardev:s1",
         "-chardev", "socket,id=s2,path=%s,server=on,wait=off" % s2_path,
         "-serial", "chardev:s2",
+        "-chardev", "serial,id=s3,path=%s" % os.ttyname(nocarrier),
+        "-serial", "chardev:s3",
         "-qmp", "unix:%s,server=on,wait=off" % qmp_path,
         "-audiodev", "none,id=snd0",
         "-device", "qemu-xhci,id=xhci",
@@ -163,17 +169,21 @@ def main():
             proc.wait()
 
     try:
-        return supervise(args, proc, logf, start, qmp_path, s1_path, s2_path, interactive)
+        return supervise(args, proc, logf, start, qmp_path, s1_path, s2_path,
+                         nocarrier_master, interactive)
     except KeyboardInterrupt:
         log("interrupted")
         return EXIT_FAIL
     finally:
         kill()
         logf.close()
+        os.close(nocarrier_master)
+        os.close(nocarrier)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def supervise(args, proc, logf, start, qmp_path, s1_path, s2_path, interactive):
+def supervise(args, proc, logf, start, qmp_path, s1_path, s2_path,
+              nocarrier_master, interactive):
     out = proc.stdout.fileno()
     os.set_blocking(out, False)
     s1 = wait_socket(s1_path, proc)
@@ -212,7 +222,7 @@ def supervise(args, proc, logf, start, qmp_path, s1_path, s2_path, interactive):
                 (args.timeout, args.log))
             show_tail(tail)
             return EXIT_TIMEOUT
-        rl = [out, s1, s2]
+        rl = [out, s1, s2] + ([nocarrier_master] if nocarrier_master >= 0 else [])
         r, _, _ = select.select(rl, [], [], 0.1)
         for fd in r:
             if fd is out:
@@ -246,6 +256,14 @@ def supervise(args, proc, logf, start, qmp_path, s1_path, s2_path, interactive):
                 m = re.search(rb"@@DONE rc=(\d+)", tail)
                 if m and done_rc is None:
                     done_rc = int(m.group(1))
+            elif fd == nocarrier_master:
+                try:
+                    data = os.read(fd, 65536)
+                except OSError:
+                    data = b""
+                if not data:
+                    # QEMU closed its side: stop polling the line.
+                    nocarrier_master = -1
             else:
                 try:
                     data = fd.recv(65536)
