@@ -5,7 +5,9 @@
  * read() 0, write() EIO, poll() and epoll_wait() every event. On a serial
  * line (ttyS1), tcdrain() with output stopped returns 0 once the hangup
  * flushed the output, and TIOCMIWAIT fails with EIO (it slept on until a
- * modem line changed before this series).
+ * modem line changed before this series). On a serial line without
+ * carrier (ttyS3), an open waiting for carrier is woken by the hangup and
+ * opens again.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -20,12 +22,15 @@
  */
 #define BACK_S 2.5
 
-enum op { OP_READ, OP_WRITE, OP_POLL, OP_EPOLL, OP_TCDRAIN, OP_TIOCMIWAIT };
+enum op {
+	OP_READ, OP_WRITE, OP_POLL, OP_EPOLL, OP_TCDRAIN, OP_TIOCMIWAIT, OP_OPEN
+};
 
 struct blocked {
 	enum op op;
 	int fd;
 	int epfd;
+	const char *path;
 	long rc;
 	int err;
 	unsigned int events;
@@ -63,6 +68,9 @@ static void *blocker(void *arg)
 	case OP_TIOCMIWAIT:
 		b->rc = ioctl(b->fd, TIOCMIWAIT,
 			      TIOCM_CD | TIOCM_RI | TIOCM_DSR | TIOCM_CTS);
+		break;
+	case OP_OPEN:
+		b->rc = open(b->path, O_RDWR | O_NOCTTY);
 		break;
 	}
 	b->err = errno;
@@ -130,25 +138,28 @@ static int fill_output(int fd)
 	return full == 3 ? 0 : -1;
 }
 
-/*
- * Start @b's call in a thread, check that it blocks, hang the tty up
- * through @hangup_fd and wait until the call is back. The hangup wakes it
- * at once; should it miss it, the caller would be back only after the
- * revoke interrupted it 3 s later.
- */
-static void hang_up_blocked(struct __test_metadata *_metadata,
-			    struct blocked *b, int hangup_fd)
+/* Start @b's call in a thread and check that it blocks. */
+static void start_blocked(struct __test_metadata *_metadata,
+			  struct blocked *b, pthread_t *th)
 {
-	double start;
-	pthread_t th;
-
-	ASSERT_EQ(0, pthread_create(&th, NULL, blocker, b));
+	ASSERT_EQ(0, pthread_create(th, NULL, blocker, b));
 	while (!__atomic_load_n(&b->entered, __ATOMIC_SEQ_CST))
 		usleep(1000);
 	/* It really blocks. */
 	usleep(300000);
 	ASSERT_EQ(0, __atomic_load_n(&b->done, __ATOMIC_SEQ_CST))
 		TH_LOG("the call did not block: %ld (%s)", b->rc, strerror(b->err));
+}
+
+/*
+ * Hang the tty of @b's blocked call up through @hangup_fd and wait until
+ * the call is back. The hangup wakes it at once; should it miss it, the
+ * caller would be back only after the revoke interrupted it 3 s later.
+ */
+static void hang_up_started(struct __test_metadata *_metadata,
+			    struct blocked *b, pthread_t th, int hangup_fd)
+{
+	double start;
 
 	start = now_s();
 	ASSERT_EQ(0, ioctl(hangup_fd, TIOCVHANGUP));
@@ -160,6 +171,15 @@ static void hang_up_blocked(struct __test_metadata *_metadata,
 	pthread_join(th, NULL);
 	TH_LOG("back after %.3f s: %ld (%s)", now_s() - start, b->rc,
 	       strerror(b->err));
+}
+
+static void hang_up_blocked(struct __test_metadata *_metadata,
+			    struct blocked *b, int hangup_fd)
+{
+	pthread_t th;
+
+	start_blocked(_metadata, b, &th);
+	hang_up_started(_metadata, b, th, hangup_fd);
 }
 
 TEST_F_TIMEOUT(blocked, returns_at_hangup, 30)
@@ -261,6 +281,74 @@ TEST_F_TIMEOUT(serial, returns_at_hangup, 30)
 		EXPECT_EQ(-1, b.rc);
 		EXPECT_EQ(EIO, b.err);
 	}
+}
+
+/*
+ * ttyS3 is a serial line whose carrier never rises (qemu-run.py backs it
+ * with a host pty, which has no modem lines), so a blocking open without
+ * CLOCAL waits in tty_port_block_til_ready().
+ */
+FIXTURE(carrier) {
+	int fd, fd2;
+};
+
+FIXTURE_SETUP(carrier)
+{
+	struct termios t;
+	int lines;
+
+	self->fd2 = -1;
+	self->fd = open("/dev/ttyS3", O_RDWR | O_NOCTTY | O_NONBLOCK);
+	if (self->fd < 0 && (errno == ENOENT || errno == ENXIO || errno == EIO))
+		SKIP(return, "no serial line ttyS3: %s", strerror(errno));
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, ioctl(self->fd, TIOCMGET, &lines));
+	if (lines & TIOCM_CD)
+		SKIP(return, "ttyS3 has carrier: no open would wait for it");
+	self->fd2 = open("/dev/ttyS3", O_RDWR | O_NOCTTY | O_NONBLOCK);
+	ASSERT_LE(0, self->fd2);
+	ASSERT_EQ(0, tcgetattr(self->fd, &t));
+	cfmakeraw(&t);
+	t.c_cflag &= ~(CLOCAL | CRTSCTS);
+	ASSERT_EQ(0, tcsetattr(self->fd, TCSANOW, &t));
+}
+
+FIXTURE_TEARDOWN(carrier)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	if (self->fd2 >= 0)
+		close(self->fd2);
+}
+
+/*
+ * The open tests CLOCAL once, before it waits, and then only the carrier:
+ * setting CLOCAL does not end its wait. The hangup does: the open sees its
+ * file hung up and starts over, and this time CLOCAL lets it through. The
+ * hangup does not wait for the open, whose file is not revokable yet.
+ */
+TEST_F_TIMEOUT(carrier, open_starts_over_at_hangup, 30)
+{
+	struct blocked b = { .op = OP_OPEN, .path = "/dev/ttyS3" };
+	struct termios t;
+	pthread_t th;
+
+	start_blocked(_metadata, &b, &th);
+	ASSERT_EQ(0, tcgetattr(self->fd, &t));
+	t.c_cflag |= CLOCAL;
+	ASSERT_EQ(0, tcsetattr(self->fd, TCSANOW, &t));
+	usleep(300000);
+	ASSERT_EQ(0, __atomic_load_n(&b.done, __ATOMIC_SEQ_CST))
+		TH_LOG("CLOCAL ended the wait: %ld (%s)", b.rc, strerror(b.err));
+
+	hang_up_started(_metadata, &b, th, self->fd2);
+	ASSERT_LE(0, b.rc)
+		TH_LOG("the open failed: %s", strerror(b.err));
+	/* A file of the tty as it is after the hangup, not a hung-up one. */
+	EXPECT_EQ(0, tcgetattr(b.rc, &t));
+	EXPECT_TRUE(t.c_cflag & CLOCAL);
+	EXPECT_EQ(1, write(b.rc, "o", 1));
+	EXPECT_EQ(0, close(b.rc));
 }
 
 TEST_HARNESS_MAIN
