@@ -16,7 +16,11 @@
  * at the same moment, on one fd or each on its own fd of the tty: nothing
  * deadlocks, each call gets 0 or, if its fd was hung up before it started,
  * EIO, and the fds end up hung up. In some round, two of the calls must
- * have been inside the ioctl together (both got 0 on one fd).
+ * have been inside the ioctl together (both got 0 on one fd). A call that
+ * got 0 returned after the hangup was over, whichever call did it: the
+ * slave's termios, which the end of a pty hangup resets, read through the
+ * master, is the reset one. race.tiocvhangup_returns_after_hangup checks
+ * that over more rounds.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -253,52 +257,66 @@ TEST_F_TIMEOUT(race, hangups, 400)
 		TH_LOG("the hangups did not race the calls");
 }
 
-#define THREADS 8
-#define ROUNDS 100
+#define MAX_THREADS 8
 
 struct hup_round {
 	pthread_barrier_t *barrier;
 	int fd;
+	int master;
 	int rc;
 	int err;
+	int reset;
 };
 
 static void *tiocvhangup(void *arg)
 {
 	struct hup_round *h = arg;
+	struct termios t;
 
 	pthread_barrier_wait(h->barrier);
 	errno = 0;
 	h->rc = ioctl(h->fd, TIOCVHANGUP);
 	h->err = errno;
+	/* The slave's termios, through the master: reset yet? */
+	h->reset = !tcgetattr(h->master, &t) && (t.c_lflag & ICANON);
 	return NULL;
 }
 
-static void hangup_together(struct __test_metadata *_metadata, int own_fds)
+static void hangup_together(struct __test_metadata *_metadata, int own_fds,
+			    int threads, int rounds)
 {
-	struct hup_round h[THREADS];
-	pthread_t threads[THREADS];
+	struct hup_round h[MAX_THREADS];
+	pthread_t th[MAX_THREADS];
 	pthread_barrier_t barrier;
-	int master, slave, round, i, zero, together = 0;
+	int master, slave, round, i, zero, together = 0, early = 0;
 	struct tty_obs o;
+	struct termios t;
 	char name[64];
 
 	ASSERT_EQ(0, open_pty(&master, &slave, name, sizeof(name)));
-	for (round = 0; round < ROUNDS; round++) {
-		ASSERT_EQ(0, pthread_barrier_init(&barrier, NULL, THREADS));
-		for (i = 0; i < THREADS; i++) {
+	for (round = 0; round < rounds; round++) {
+		/* Raw until the end of the hangup resets it. */
+		ASSERT_EQ(0, tcgetattr(slave, &t));
+		cfmakeraw(&t);
+		ASSERT_EQ(0, tcsetattr(slave, TCSANOW, &t));
+		ASSERT_EQ(0, pthread_barrier_init(&barrier, NULL, threads));
+		for (i = 0; i < threads; i++) {
 			h[i].barrier = &barrier;
+			h[i].master = master;
 			h[i].fd = own_fds ? open(name, O_RDWR | O_NOCTTY) : slave;
 			ASSERT_LE(0, h[i].fd);
-			ASSERT_EQ(0, pthread_create(&threads[i], NULL, tiocvhangup, &h[i]));
+			ASSERT_EQ(0, pthread_create(&th[i], NULL, tiocvhangup, &h[i]));
 		}
 		zero = 0;
-		for (i = 0; i < THREADS; i++) {
-			ASSERT_EQ(0, pthread_join(threads[i], NULL));
-			if (!h[i].rc)
+		for (i = 0; i < threads; i++) {
+			ASSERT_EQ(0, pthread_join(th[i], NULL));
+			if (!h[i].rc) {
 				zero++;
-			else
+				if (!h[i].reset)
+					early++;
+			} else {
 				EXPECT_EQ(EIO, h[i].err);
+			}
 		}
 		pthread_barrier_destroy(&barrier);
 		EXPECT_LE(1, zero);
@@ -306,7 +324,7 @@ static void hangup_together(struct __test_metadata *_metadata, int own_fds)
 		if (!own_fds && zero >= 2)
 			together++;
 		if (own_fds)
-			for (i = 0; i < THREADS; i++) {
+			for (i = 0; i < threads; i++) {
 				observe(h[i].fd, &o);
 				ASSERT_HUNG_UP(&o);
 			}
@@ -319,19 +337,33 @@ static void hangup_together(struct __test_metadata *_metadata, int own_fds)
 	close(master);
 	if (!own_fds) {
 		TH_LOG("%d of %d rounds had calls inside the ioctl together",
-		       together, ROUNDS);
+		       together, rounds);
 		EXPECT_LT(0, together);
 	}
+	EXPECT_EQ(0, early)
+		TH_LOG("%d calls returned 0 before the hangup was over", early);
 }
 
 TEST_F_TIMEOUT(race, tiocvhangup_threads_one_fd, 120)
 {
-	hangup_together(_metadata, 0);
+	hangup_together(_metadata, 0, MAX_THREADS, 100);
 }
 
 TEST_F_TIMEOUT(race, tiocvhangup_threads_own_fds, 120)
 {
-	hangup_together(_metadata, 1);
+	hangup_together(_metadata, 1, MAX_THREADS, 100);
+}
+
+/*
+ * A TIOCVHANGUP that finds another hangup of the tty in progress returns
+ * once that one is over. Before that was so, about one round in a hundred
+ * of four calls had one that returned after the other's revoke and before
+ * the end of its hangup.
+ */
+TEST_F_TIMEOUT(race, tiocvhangup_returns_after_hangup, 120)
+{
+	hangup_together(_metadata, 0, 4, 500);
+	hangup_together(_metadata, 1, 4, 500);
 }
 
 TEST_HARNESS_MAIN
