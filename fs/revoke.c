@@ -112,6 +112,7 @@ int __revokable_init(struct revokable *r, const struct revokable_ops *ops,
 		return -ENOMEM;
 	spin_lock_init(&r->lock);
 	INIT_LIST_HEAD(&r->files);
+	r->nr_files = 0;
 	r->state = REVOKABLE_LIVE;
 	mutex_init(&r->revoke_mutex);
 	init_waitqueue_head(&r->drained);
@@ -138,14 +139,15 @@ EXPORT_SYMBOL_GPL(__revokable_init);
  * revokable_exit - tear down a revokable object
  * @r: the object
  *
- * Called when the object is freed, after the ->release of its last file.
- * A zeroed @r that revokable_init() never set up is left alone.
+ * Called when the object is freed, after the ->release of its last file,
+ * revoked or not: their &struct revoke point to @r until then. A zeroed @r
+ * that revokable_init() never set up is left alone.
  */
 void revokable_exit(struct revokable *r)
 {
 	if (!r->ops)
 		return;
-	WARN_ON_ONCE(!list_empty(&r->files));
+	WARN_ON_ONCE(r->nr_files);
 	free_percpu(r->users);
 	r->users = NULL;
 }
@@ -189,6 +191,7 @@ int make_revokable(struct file *file, struct revokable *r)
 		return -ENODEV;
 	}
 	list_add(&rev->list, &r->files);
+	r->nr_files++;
 	file->f_revoke = rev;
 	file->f_mode |= FMODE_REVOKABLE;
 	spin_unlock(&r->lock);
@@ -679,6 +682,7 @@ void revoke_file_release(struct file *file)
 
 	spin_lock(&r->lock);
 	list_del_init(&rev->list);
+	r->nr_files--;
 	spin_unlock(&r->lock);
 	file->f_revoke = NULL;
 	file->f_mode &= ~FMODE_REVOKABLE;

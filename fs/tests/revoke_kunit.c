@@ -284,10 +284,13 @@ static void revoke_test_release_once(struct kunit *test)
 	revoke_it(&o->r);
 	KUNIT_EXPECT_EQ(test, atomic_read(&o->releases), 2);
 	revoke_it(&o->r);
+	/* Revoked, off the list, but still attached until released. */
+	KUNIT_EXPECT_TRUE(test, list_empty(&o->r.files));
+	KUNIT_EXPECT_EQ(test, o->r.nr_files, 2);
 	rk_close(f[2]);
 	rk_close(f[3]);
 	KUNIT_EXPECT_EQ(test, atomic_read(&o->releases), 4);
-	KUNIT_EXPECT_TRUE(test, list_empty(&o->r.files));
+	KUNIT_EXPECT_EQ(test, o->r.nr_files, 0);
 	revokable_exit(&o->r);
 }
 

@@ -76,8 +76,10 @@ struct revokable_count {
 /**
  * struct revokable - an object whose open files can be revoked
  * @users: method calls in flight on the files, counted per CPU
- * @lock: protects @files and @state
+ * @lock: protects @files, @nr_files and @state
  * @files: the &struct revoke of every live file
+ * @nr_files: files attached by make_revokable() and not released yet,
+ *	revoked or not
  * @state: %REVOKABLE_LIVE, %REVOKABLE_REVOKING or %REVOKABLE_DEAD
  * @revoke_mutex: serialises revoke_it() callers
  * @drained: where revoke_it() waits for the calls in flight to leave
@@ -93,6 +95,7 @@ struct revokable {
 	struct revokable_count __percpu *users;
 	spinlock_t lock;		/* protects files and state */
 	struct list_head files;
+	unsigned int nr_files;
 	unsigned int state;
 	struct mutex revoke_mutex;	/* one revoke at a time */
 	wait_queue_head_t drained;
