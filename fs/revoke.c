@@ -447,23 +447,32 @@ static void revoke_file_mappings(struct revokable *r, struct file *file)
  */
 #define REVOKE_GRACE	(3 * HZ)
 
-static int revoke_file_of(const void *r, struct file *file, unsigned int fd)
+/*
+ * A file of @p that the revoke under way marked. One that an earlier revoke
+ * marked has no call in flight: that revoke waited for them, and later ones
+ * are not counted.
+ */
+static int revoke_file_of(const void *p, struct file *file, unsigned int fd)
 {
-	return (file->f_mode & FMODE_REVOKABLE) && file->f_revoke->r == r;
+	const struct revokable *r = p;
+	const struct revoke *rev = file->f_revoke;
+
+	return (file->f_mode & FMODE_REVOKABLE) && rev->r == r &&
+	       rev->revoked_in == (unsigned int)r->revokes;
 }
 
 /*
  * The last resort of a revoke whose calls do not leave: one sleeps where
  * the kick did not reach, on a wait of a driver's own. Interrupt the tasks
- * that have a file of @r in their file table, as a signal would, but
- * without one (TIF_NOTIFY_SIGNAL): an interruptible wait ends, the method
- * returns, and a system call restarted after -ERESTARTSYS finds its file
- * revoked. Their other interruptible sleeps end too, and a system call
- * that is not restarted returns -EINTR there. Kernel threads, waits that
- * are not interruptible and calls whose file is in no file table any more
- * (another thread closed it meanwhile) are out of reach: the revoke waits
- * for them, and tries again every grace period, as one may get back into
- * an interruptible wait.
+ * that have one of the files this revoke marked in their file table, as a
+ * signal would, but without one (TIF_NOTIFY_SIGNAL): an interruptible wait
+ * ends, the method returns, and a system call restarted after -ERESTARTSYS
+ * finds its file revoked. Their other interruptible sleeps end too, and a
+ * system call that is not restarted returns -EINTR there. Kernel threads,
+ * waits that are not interruptible and calls whose file is in no file
+ * table any more (another thread closed it meanwhile) are out of reach:
+ * the revoke waits for them, and tries again every grace period, as one
+ * may get back into an interruptible wait.
  */
 static void revoke_interrupt(struct revokable *r, unsigned int round)
 {
@@ -515,6 +524,7 @@ static void __revoke(struct revokable *r, bool kill, struct file *self)
 	 */
 	WRITE_ONCE(r->state, REVOKABLE_REVOKING);
 	list_for_each_entry_safe(rev, tmp, &r->files, list) {
+		rev->revoked_in = r->revokes;
 		WRITE_ONCE(rev->revoked, true);
 		if (!rev->file->f_op->mmap)
 			list_del_init(&rev->list);
@@ -596,11 +606,12 @@ out:
  * every call in flight has left and makes the files revoked: from then on
  * every method call on them goes to the revoked operations. A call still
  * in flight after a grace period of three seconds sleeps where the kick did
- * not reach: the tasks that have a file of @r open are interrupted then,
- * as by a signal, see Documentation/filesystems/revoke.rst. When it returns
- * no method of the old operations runs on those files any more, and the
- * object accepts new files again (a hung-up tty can be opened again).
- * Each file still gets its ->release, once, at its last close.
+ * not reach: the tasks that have one of the files it revokes open are
+ * interrupted then, as by a signal, see Documentation/filesystems/revoke.rst.
+ * When it returns no method of the old operations runs on those files any
+ * more, and the object accepts new files again (a hung-up tty can be
+ * opened again). Each file still gets its ->release, once, at its last
+ * close.
  *
  * The mappings of the files are revoked too, as @r->ops->mmap_policy
  * says: when it returns no PTE maps the memory behind them, no fault

@@ -116,6 +116,8 @@ enum {
  * struct revoke - the revoke state of one open file
  * @users: @r->users, for the method calls on the file
  * @revoked: set once the file is revoked; never cleared
+ * @revoked_in: which revoke of @r marked the file: the number of revokes
+ *	of @r completed before it (its low 32 bits)
  * @r: the object, which make_revokable() requires to live until the
  *	file's ->release()
  * @file: the file
@@ -130,6 +132,7 @@ enum {
 struct revoke {
 	struct revokable_count __percpu *users;
 	bool revoked;
+	unsigned int revoked_in;
 	struct revokable *r;
 	struct file *file;
 	struct list_head list;
