@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
+#include <sys/wait.h>
 #include "test_revoke.h"
 #include "../kselftest_harness.h"
 
@@ -577,6 +578,54 @@ TEST_F_TIMEOUT(dev, open_after_replace, 60)
 	EXPECT_EQ(2, read(fd, buf, sizeof(buf)));
 
 	close(fd);
+	close(self->fd);
+	self->fd = -1;
+	check_released(_metadata);
+}
+
+/*
+ * The revoke interrupts only the tasks that hold one of the files it
+ * revokes. A process that holds only a file of the same object that an
+ * earlier revoke revoked has no call to end: it sleeps on undisturbed, here
+ * in an epoll_wait() that an interruption would end with EINTR.
+ */
+TEST_F_TIMEOUT(dev, interrupt_spares_earlier_files, 60)
+{
+	struct epoll_event ev;
+	int ready[2], status, fd;
+	pid_t pid;
+	char c;
+
+	/* self->fd is revoked from here on, and the child keeps it. */
+	ASSERT_EQ(0, trv_ctl(TRV_CTL_REVOKE, NULL));
+	ASSERT_EQ(0, pipe(ready));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int epfd = epoll_create1(0);
+
+		close(ready[0]);
+		if (epfd < 0 || write(ready[1], "r", 1) != 1)
+			_exit(3);
+		if (epoll_wait(epfd, &ev, 1, 8000) == 0)
+			_exit(0);
+		_exit(errno == EINTR ? 2 : 3);
+	}
+	close(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	close(ready[0]);
+
+	/* A call the kick misses, on a new file of the object. */
+	fd = trv_open(0);
+	ASSERT_LE(0, fd);
+	run_blocked(_metadata, fd, -1, 0, NULL, OP_SLEEP_DEAF, TRV_CTL_REVOKE);
+	close(fd);
+
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("the child's epoll_wait() %s",
+		       WEXITSTATUS(status) == 2 ? "was interrupted" : "failed");
 	close(self->fd);
 	self->fd = -1;
 	check_released(_metadata);
