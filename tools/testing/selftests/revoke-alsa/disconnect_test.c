@@ -39,7 +39,7 @@ FIXTURE_SETUP(dummy)
 	char path[64];
 
 	self->unbinder = 0;
-	if (find_card("Dummy", &self->c))
+	if (find_card_bound("Dummy", "snd_dummy", &self->c))
 		SKIP(return, "no snd-dummy card");
 	snprintf(path, sizeof(path), "/dev/snd/controlC%d", self->c.num);
 	self->ctl = open(path, O_RDWR);
@@ -429,7 +429,7 @@ FIXTURE(virmidi) {
 FIXTURE_SETUP(virmidi)
 {
 	self->unbinder = 0;
-	if (find_card("VirMIDI", &self->c))
+	if (find_card_bound("VirMIDI", "snd_virmidi", &self->c))
 		SKIP(return, "no snd-virmidi card");
 }
 

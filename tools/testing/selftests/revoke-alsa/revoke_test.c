@@ -93,18 +93,24 @@ FIXTURE(mapping) {
 
 FIXTURE_VARIANT(mapping) {
 	const char *driver;
+	const char *drv;	/* platform driver of the card's device */
 	int pinnable;		/* has struct pages a pipe can pin */
 };
 
 /* PTEs set by ->mmap(): remap_pfn_range() of a continuous buffer. */
-FIXTURE_VARIANT_ADD(mapping, dummy_remap) { .driver = "Dummy", .pinnable = 0 };
+FIXTURE_VARIANT_ADD(mapping, dummy_remap) {
+	.driver = "Dummy", .drv = "snd_dummy", .pinnable = 0
+};
+
 /* PTEs set at fault time from a vmalloc buffer. */
-FIXTURE_VARIANT_ADD(mapping, loopback_fault) { .driver = "Loopback", .pinnable = 1 };
+FIXTURE_VARIANT_ADD(mapping, loopback_fault) {
+	.driver = "Loopback", .drv = "snd_aloop", .pinnable = 1
+};
 
 FIXTURE_SETUP(mapping)
 {
 	card_files_init(&self->f);
-	if (find_card(variant->driver, &self->f.c))
+	if (find_card_bound(variant->driver, variant->drv, &self->f.c))
 		SKIP(return, "no %s card", variant->driver);
 	ASSERT_EQ(0, card_files_open(&self->f, 1));
 }
@@ -285,7 +291,7 @@ FIXTURE_SETUP(inflight)
 	card_files_init(&self->f);
 	self->hold.uffd = -1;
 	self->hold.page = MAP_FAILED;
-	if (find_card("Dummy", &self->f.c))
+	if (find_card_bound("Dummy", "snd_dummy", &self->f.c))
 		SKIP(return, "no snd-dummy card");
 	rc = uffd_hold_init(&self->hold);
 	if (rc == -1)
