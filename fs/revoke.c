@@ -179,6 +179,7 @@ int make_revokable(struct file *file, struct revokable *r)
 		return -ENOMEM;
 	rev->users = r->users;
 	rev->revoked = false;
+	rev->revoked_in = 0;
 	rev->r = r;
 	rev->file = file;
 	rev->revoked_fops = r->ops->revoked_fops;
@@ -448,9 +449,10 @@ static void revoke_file_mappings(struct revokable *r, struct file *file)
 #define REVOKE_GRACE	(3 * HZ)
 
 /*
- * A file of @p that the revoke under way marked. One that an earlier revoke
- * marked has no call in flight: that revoke waited for them, and later ones
- * are not counted.
+ * A file of @p that the revoke under way marked, or whose revoke_self()
+ * call was counted again after the last revoke. Otherwise a file an
+ * earlier revoke marked has no call in flight: that revoke waited for
+ * them, and later ones are not counted.
  */
 static int revoke_file_of(const void *p, struct file *file, unsigned int fd)
 {
@@ -498,10 +500,11 @@ static void revoke_interrupt(struct revokable *r, unsigned int round)
 	rcu_read_unlock();
 }
 
-static void __revoke(struct revokable *r, bool kill, struct file *self)
+static void __revoke(struct revokable *r, bool kill, struct file *self,
+		     const unsigned long *since)
 {
 	struct revoke *rev, *tmp;
-	unsigned int rounds = 0;
+	unsigned int rounds = 0, nr;
 	LIST_HEAD(mapped);
 
 	might_sleep();
@@ -511,9 +514,13 @@ static void __revoke(struct revokable *r, bool kill, struct file *self)
 
 	mutex_lock(&r->revoke_mutex);
 	spin_lock(&r->lock);
-	/* A revoke that ran meanwhile revoked our file: it was ours too. */
+	/*
+	 * A revoke that ran meanwhile revoked our file, or every file our
+	 * caller wants revoked: it was ours too.
+	 */
 	if (r->state == REVOKABLE_DEAD ||
-	    (self && file_revoked(self))) {
+	    (self && file_revoked(self)) ||
+	    (since && r->revokes != *since)) {
 		spin_unlock(&r->lock);
 		goto out;
 	}
@@ -523,8 +530,9 @@ static void __revoke(struct revokable *r, bool kill, struct file *self)
 	 * here on; it keeps its struct revoke until its ->release.
 	 */
 	WRITE_ONCE(r->state, REVOKABLE_REVOKING);
+	nr = r->revokes;
 	list_for_each_entry_safe(rev, tmp, &r->files, list) {
-		rev->revoked_in = r->revokes;
+		rev->revoked_in = nr;
 		WRITE_ONCE(rev->revoked, true);
 		if (!rev->file->f_op->mmap)
 			list_del_init(&rev->list);
@@ -589,10 +597,13 @@ static void __revoke(struct revokable *r, bool kill, struct file *self)
 out:
 	/*
 	 * Count our call again before another revoke can start, so that its
-	 * wait sees it.
+	 * wait sees it, and make it one of the calls that revoke may have
+	 * to interrupt.
 	 */
-	if (self)
+	if (self) {
+		self->f_revoke->revoked_in = r->revokes;
 		revokable_count_enter(r->users);
+	}
 	mutex_unlock(&r->revoke_mutex);
 	if (self)
 		revoke_dep_read_acquire(r);
@@ -633,9 +644,30 @@ out:
  */
 void revoke_it(struct revokable *r)
 {
-	__revoke(r, false, NULL);
+	__revoke(r, false, NULL, NULL);
 }
 EXPORT_SYMBOL_GPL(revoke_it);
+
+/**
+ * revoke_it_since - revoke_it(), unless a revoke of the object ran meanwhile
+ * @r: the object
+ * @seen: @r->revokes, read when the caller began keeping new files of @r
+ *	from being opened
+ *
+ * For a caller that keeps new files away while it revokes (a tty hangup
+ * makes opens wait) and that a method of one of the files may overtake
+ * with revoke_self() in the meantime. A revoke of @r that completed since
+ * @seen was read revoked every file the caller wants revoked: this returns
+ * at once instead of revoking again, which would wait for that method,
+ * still counted, and perhaps waiting for the caller in turn.
+ *
+ * Context: process context, may sleep.
+ */
+void revoke_it_since(struct revokable *r, unsigned long seen)
+{
+	__revoke(r, false, NULL, &seen);
+}
+EXPORT_SYMBOL_GPL(revoke_it_since);
 
 /**
  * revokable_kill - revoke every open file of an object, for good
@@ -648,7 +680,7 @@ EXPORT_SYMBOL_GPL(revoke_it);
  */
 void revokable_kill(struct revokable *r)
 {
-	__revoke(r, true, NULL);
+	__revoke(r, true, NULL, NULL);
 }
 EXPORT_SYMBOL_GPL(revokable_kill);
 
@@ -676,7 +708,7 @@ void revoke_self(struct file *file)
 {
 	if (WARN_ON_ONCE(!(file->f_mode & FMODE_REVOKABLE)))
 		return;
-	__revoke(file->f_revoke->r, false, file);
+	__revoke(file->f_revoke->r, false, file, NULL);
 }
 EXPORT_SYMBOL_GPL(revoke_self);
 

@@ -114,6 +114,36 @@ static void revoke_test_states(struct kunit *test)
 	revokable_exit(&o->r);
 }
 
+/*
+ * revoke_it_since() revokes, unless a revoke completed since the count it
+ * is given was read: that one stands for it, even though a file opened
+ * after it is left alone (the caller keeps new files away, a tty hangup
+ * makes opens wait).
+ */
+static void revoke_test_since(struct kunit *test)
+{
+	struct rk_obj *o = rk_obj_new(test);
+	struct file *f = rk_open(test, o), *g;
+	unsigned long seen = READ_ONCE(o->r.revokes);
+
+	revoke_it(&o->r);
+	KUNIT_EXPECT_EQ(test, atomic_read(&o->kicks), 1);
+	g = rk_open(test, o);
+	revoke_it_since(&o->r, seen);
+	KUNIT_EXPECT_EQ(test, atomic_read(&o->kicks), 1);
+	KUNIT_EXPECT_EQ(test, o->r.revokes, 1UL);
+	KUNIT_EXPECT_FALSE(test, file_revoked(g));
+
+	revoke_it_since(&o->r, READ_ONCE(o->r.revokes));
+	KUNIT_EXPECT_EQ(test, atomic_read(&o->kicks), 2);
+	KUNIT_EXPECT_EQ(test, o->r.revokes, 2UL);
+	KUNIT_EXPECT_TRUE(test, file_revoked(g));
+	rk_close(g);
+	rk_close(f);
+	KUNIT_EXPECT_EQ(test, atomic_read(&o->releases), 2);
+	revokable_exit(&o->r);
+}
+
 struct rk_caller {
 	struct rk_obj *o;
 	struct file *f;
@@ -457,6 +487,7 @@ static void revoke_test_with_file_ops(struct kunit *test)
 
 static struct kunit_case revoke_test_cases[] = {
 	KUNIT_CASE(revoke_test_states),
+	KUNIT_CASE(revoke_test_since),
 	KUNIT_CASE(revoke_test_revoked_not_counted),
 	KUNIT_CASE(revoke_test_with_file_ops),
 	KUNIT_CASE(revoke_test_waits_for_callers),

@@ -116,8 +116,9 @@ enum {
  * struct revoke - the revoke state of one open file
  * @users: @r->users, for the method calls on the file
  * @revoked: set once the file is revoked; never cleared
- * @revoked_in: which revoke of @r marked the file: the number of revokes
- *	of @r completed before it (its low 32 bits)
+ * @revoked_in: which revoke of @r marked the file, or, while a call that
+ *	revoke_self() counted again is inside, the next one: the number of
+ *	revokes of @r completed before it (its low 32 bits)
  * @r: the object, which make_revokable() requires to live until the
  *	file's ->release()
  * @file: the file
@@ -167,6 +168,7 @@ int __revokable_init(struct revokable *r, const struct revokable_ops *ops,
 void revokable_exit(struct revokable *r);
 int make_revokable(struct file *file, struct revokable *r);
 void revoke_it(struct revokable *r);
+void revoke_it_since(struct revokable *r, unsigned long seen);
 void revoke_self(struct file *file);
 void revokable_kill(struct revokable *r);
 void revoke_file_release(struct file *file);
