@@ -21,6 +21,10 @@
  * slave's termios, which the end of a pty hangup resets, read through the
  * master, is the reset one. race.tiocvhangup_returns_after_hangup checks
  * that over more rounds.
+ *
+ * race.master_close_vs_tiocvhangup: threads call TIOCVHANGUP on their own
+ * fds of a pty slave while another closes the master, which hangs the
+ * slave up too: nothing deadlocks and every fd ends up hung up.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -364,6 +368,79 @@ TEST_F_TIMEOUT(race, tiocvhangup_returns_after_hangup, 120)
 {
 	hangup_together(_metadata, 0, 4, 500);
 	hangup_together(_metadata, 1, 4, 500);
+}
+
+#define CLOSE_THREADS 3
+#define CLOSE_ROUNDS 500
+#define CLOSE_SECS 20.0
+
+struct close_round {
+	pthread_barrier_t *barrier;
+	int fd;
+	int master;
+	int rc;
+	int err;
+	int done;
+};
+
+static void *close_or_hangup(void *arg)
+{
+	struct close_round *c = arg;
+
+	pthread_barrier_wait(c->barrier);
+	errno = 0;
+	c->rc = c->master ? close(c->fd) : ioctl(c->fd, TIOCVHANGUP);
+	c->err = errno;
+	__atomic_store_n(&c->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+TEST_F_TIMEOUT(race, master_close_vs_tiocvhangup, 300)
+{
+	struct close_round c[CLOSE_THREADS + 1];
+	pthread_t th[CLOSE_THREADS + 1];
+	pthread_barrier_t barrier;
+	int master, slave, round, i;
+	struct tty_obs o;
+	char name[64];
+	double end;
+
+	for (round = 0; round < CLOSE_ROUNDS; round++) {
+		ASSERT_EQ(0, open_pty(&master, &slave, name, sizeof(name)));
+		ASSERT_EQ(0, pthread_barrier_init(&barrier, NULL, CLOSE_THREADS + 1));
+		for (i = 0; i <= CLOSE_THREADS; i++) {
+			c[i].barrier = &barrier;
+			c[i].master = i == CLOSE_THREADS;
+			c[i].fd = c[i].master ? master : open(name, O_RDWR | O_NOCTTY);
+			c[i].done = 0;
+			ASSERT_LE(0, c[i].fd);
+			ASSERT_EQ(0, pthread_create(&th[i], NULL, close_or_hangup, &c[i]));
+		}
+		end = now_s() + CLOSE_SECS;
+		for (i = 0; i <= CLOSE_THREADS; i++) {
+			while (!__atomic_load_n(&c[i].done, __ATOMIC_SEQ_CST) &&
+			       now_s() < end)
+				usleep(1000);
+			ASSERT_EQ(1, __atomic_load_n(&c[i].done, __ATOMIC_SEQ_CST))
+				TH_LOG("round %d: a %s did not return within %.0f s",
+				       round, c[i].master ? "master close" : "TIOCVHANGUP",
+				       CLOSE_SECS);
+			ASSERT_EQ(0, pthread_join(th[i], NULL));
+			if (c[i].master) {
+				EXPECT_EQ(0, c[i].rc);
+			} else if (c[i].rc) {
+				/* Its fd was hung up before the call started. */
+				EXPECT_EQ(EIO, c[i].err);
+			}
+		}
+		pthread_barrier_destroy(&barrier);
+		for (i = 0; i < CLOSE_THREADS; i++) {
+			observe(c[i].fd, &o);
+			ASSERT_HUNG_UP(&o);
+		}
+		observe(slave, &o);
+		ASSERT_HUNG_UP(&o);
+	}
 }
 
 TEST_HARNESS_MAIN
