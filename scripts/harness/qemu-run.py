@@ -262,7 +262,7 @@ def supervise(args, proc, logf, start, qmp_path, s1_path, s2_path,
                 except OSError:
                     data = b""
                 if not data:
-                    # QEMU closed its side: stop polling the line.
+                    # Not while we hold the slave open; stop polling then.
                     nocarrier_master = -1
             else:
                 try:

@@ -153,8 +153,9 @@ static void start_blocked(struct __test_metadata *_metadata,
 
 /*
  * Hang the tty of @b's blocked call up through @hangup_fd and wait until
- * the call is back. The hangup wakes it at once; should it miss it, the
- * caller would be back only after the revoke interrupted it 3 s later.
+ * the call is back. The hangup wakes it at once; should it miss a method,
+ * the caller would be back only after the revoke interrupted it 3 s later
+ * (an open, not a method yet, not at all).
  */
 static void hang_up_started(struct __test_metadata *_metadata,
 			    struct blocked *b, pthread_t th, int hangup_fd)
@@ -323,8 +324,9 @@ FIXTURE_TEARDOWN(carrier)
 
 /*
  * The open tests CLOCAL once, before it waits, and then only the carrier:
- * setting CLOCAL does not end its wait. The hangup does: the open sees its
- * file hung up and starts over, and this time CLOCAL lets it through. The
+ * setting CLOCAL does not end its wait. The hangup does (the revoke's kick
+ * and the serial driver's ->hangup() both wake it): the open sees its file
+ * hung up and starts over, and this time CLOCAL lets it through. The
  * hangup does not wait for the open, whose file is not revokable yet.
  */
 TEST_F_TIMEOUT(carrier, open_starts_over_at_hangup, 30)

@@ -587,31 +587,36 @@ TEST_F_TIMEOUT(dev, open_after_replace, 60)
  * The revoke interrupts only the tasks that hold one of the files it
  * revokes. A process that holds only a file of the same object that an
  * earlier revoke revoked has no call to end: it sleeps on undisturbed, here
- * in an epoll_wait() that an interruption would end with EINTR.
+ * in an epoll_wait() that an interruption would end with EINTR, until the
+ * revoke is over and we wake it.
  */
-TEST_F_TIMEOUT(dev, interrupt_spares_earlier_files, 60)
+TEST_F_TIMEOUT(dev, interrupt_spares_earlier_files, 90)
 {
-	struct epoll_event ev;
-	int ready[2], status, fd;
+	struct epoll_event ev = { .events = EPOLLIN };
+	int ready[2], over[2], status, fd;
 	pid_t pid;
 	char c;
 
 	/* self->fd is revoked from here on, and the child keeps it. */
 	ASSERT_EQ(0, trv_ctl(TRV_CTL_REVOKE, NULL));
 	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(over));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
 		int epfd = epoll_create1(0);
 
 		close(ready[0]);
-		if (epfd < 0 || write(ready[1], "r", 1) != 1)
+		close(over[1]);
+		if (epfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, over[0], &ev) ||
+		    write(ready[1], "r", 1) != 1)
 			_exit(3);
-		if (epoll_wait(epfd, &ev, 1, 8000) == 0)
+		if (epoll_wait(epfd, &ev, 1, 60000) == 1)
 			_exit(0);
 		_exit(errno == EINTR ? 2 : 3);
 	}
 	close(ready[1]);
+	close(over[0]);
 	ASSERT_EQ(1, read(ready[0], &c, 1));
 	close(ready[0]);
 
@@ -620,6 +625,8 @@ TEST_F_TIMEOUT(dev, interrupt_spares_earlier_files, 60)
 	ASSERT_LE(0, fd);
 	run_blocked(_metadata, fd, -1, 0, NULL, OP_SLEEP_DEAF, TRV_CTL_REVOKE);
 	close(fd);
+	ASSERT_EQ(1, write(over[1], "o", 1));
+	close(over[1]);
 
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
