@@ -450,7 +450,8 @@ static void revoke_file_mappings(struct revokable *r, struct file *file)
 
 /*
  * A file of @p that the revoke under way marked, or whose revoke_self()
- * call was counted again after the last revoke. Otherwise a file an
+ * call was counted again after the last revoke (or was, and has returned
+ * since: its holders may be interrupted for nothing). Otherwise a file an
  * earlier revoke marked has no call in flight: that revoke waited for
  * them, and later ones are not counted.
  */
@@ -651,15 +652,16 @@ EXPORT_SYMBOL_GPL(revoke_it);
 /**
  * revoke_it_since - revoke_it(), unless a revoke of the object ran meanwhile
  * @r: the object
- * @seen: @r->revokes, read when the caller began keeping new files of @r
- *	from being opened
+ * @seen: revokable_revokes(@r), read once no new file of @r could be
+ *	attached any more
  *
- * For a caller that keeps new files away while it revokes (a tty hangup
- * makes opens wait) and that a method of one of the files may overtake
- * with revoke_self() in the meantime. A revoke of @r that completed since
- * @seen was read revoked every file the caller wants revoked: this returns
- * at once instead of revoking again, which would wait for that method,
- * still counted, and perhaps waiting for the caller in turn.
+ * For a caller that keeps new files away from when it reads @seen until
+ * this returns (a tty hangup makes opens wait), and that a method of one
+ * of the files may overtake with revoke_self() in the meantime. A revoke
+ * of @r that completed since @seen was read revoked every file the caller
+ * wants revoked: once a revoke in progress is over, this returns without
+ * revoking again, which would wait for that method, still counted and
+ * perhaps waiting for the caller in turn.
  *
  * Context: process context, may sleep.
  */

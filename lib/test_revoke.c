@@ -368,7 +368,7 @@ static struct trv_obj *trv_get_current(void)
  */
 static bool trv_revoke_returned(struct trv_file *tf)
 {
-	return READ_ONCE(tf->obj->r.revokes) != tf->revokes_at_open;
+	return revokable_revokes(&tf->obj->r) != tf->revokes_at_open;
 }
 
 static void trv_check(struct trv_file *tf, const char *what)
@@ -859,7 +859,7 @@ static int trv_open(struct inode *inode, struct file *file)
 	mutex_lock(&obj->open_lock);
 	tf->ring = obj->ring;
 	ret = make_revokable(file, &obj->r);
-	tf->revokes_at_open = READ_ONCE(obj->r.revokes);
+	tf->revokes_at_open = revokable_revokes(&obj->r);
 	mutex_unlock(&obj->open_lock);
 	if (ret) {
 		file->private_data = NULL;

@@ -84,7 +84,7 @@ static void revoke_test_states(struct kunit *test)
 	revoke_it(&o->r);
 	KUNIT_EXPECT_TRUE(test, file_revoked(f));
 	KUNIT_EXPECT_EQ(test, atomic_read(&o->kicks), 1);
-	KUNIT_EXPECT_EQ(test, o->r.revokes, 1UL);
+	KUNIT_EXPECT_EQ(test, revokable_revokes(&o->r), 1UL);
 	fop = start_using(f);
 	KUNIT_EXPECT_PTR_EQ(test, fop, &revoked_file_operations);
 	stop_using(f, fop);
@@ -124,19 +124,19 @@ static void revoke_test_since(struct kunit *test)
 {
 	struct rk_obj *o = rk_obj_new(test);
 	struct file *f = rk_open(test, o), *g;
-	unsigned long seen = READ_ONCE(o->r.revokes);
+	unsigned long seen = revokable_revokes(&o->r);
 
 	revoke_it(&o->r);
 	KUNIT_EXPECT_EQ(test, atomic_read(&o->kicks), 1);
 	g = rk_open(test, o);
 	revoke_it_since(&o->r, seen);
 	KUNIT_EXPECT_EQ(test, atomic_read(&o->kicks), 1);
-	KUNIT_EXPECT_EQ(test, o->r.revokes, 1UL);
+	KUNIT_EXPECT_EQ(test, revokable_revokes(&o->r), 1UL);
 	KUNIT_EXPECT_FALSE(test, file_revoked(g));
 
-	revoke_it_since(&o->r, READ_ONCE(o->r.revokes));
+	revoke_it_since(&o->r, revokable_revokes(&o->r));
 	KUNIT_EXPECT_EQ(test, atomic_read(&o->kicks), 2);
-	KUNIT_EXPECT_EQ(test, o->r.revokes, 2UL);
+	KUNIT_EXPECT_EQ(test, revokable_revokes(&o->r), 2UL);
 	KUNIT_EXPECT_TRUE(test, file_revoked(g));
 	rk_close(g);
 	rk_close(f);
@@ -153,6 +153,7 @@ struct rk_caller {
 	bool entered;
 	bool left;
 	bool kick_missed;
+	struct completion *after_self;
 	struct task_struct *task;
 	const struct file_operations *fop;
 	struct completion in;
@@ -177,6 +178,9 @@ static int rk_caller_fn(void *arg)
 		WRITE_ONCE(c->kick_missed, true);
 	if (c->self && c->fop == c->f->f_op)
 		revoke_self(c->f);
+	/* Still counted, as a TIOCVHANGUP waiting for the end of a hangup. */
+	if (c->after_self)
+		wait_for_completion(c->after_self);
 	WRITE_ONCE(c->left, true);
 	stop_using(c->f, c->fop);
 	complete(&c->done);
@@ -293,7 +297,7 @@ static void revoke_test_self_after_revoke(struct kunit *test)
 	KUNIT_EXPECT_EQ(test,
 			wait_for_completion_timeout(&c.done, 30 * HZ) > 0, true);
 	KUNIT_EXPECT_TRUE(test, file_revoked(c.f));
-	KUNIT_EXPECT_EQ(test, o->r.revokes, 1UL);
+	KUNIT_EXPECT_EQ(test, revokable_revokes(&o->r), 1UL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&o->kicks), 1);
 	rk_close(c.f);
 	revokable_exit(&o->r);
@@ -326,6 +330,8 @@ static void revoke_test_release_once(struct kunit *test)
 
 struct rk_revoker {
 	struct rk_obj *o;
+	bool since;
+	unsigned long seen;
 	struct completion done;
 };
 
@@ -333,9 +339,54 @@ static int rk_revoker_fn(void *arg)
 {
 	struct rk_revoker *rv = arg;
 
-	revoke_it(&rv->o->r);
+	if (rv->since)
+		revoke_it_since(&rv->o->r, rv->seen);
+	else
+		revoke_it(&rv->o->r);
 	complete(&rv->done);
 	return 0;
+}
+
+/*
+ * What revoke_it_since() is for: a method overtakes the revoke its
+ * caller is about to start, revokes with revoke_self(), and waits for
+ * that caller while counted again. The overtaken revoke must not wait for
+ * it. revoke_it() would, for good: a kthread is not interrupted.
+ */
+static void revoke_test_since_overtaken(struct kunit *test)
+{
+	struct rk_obj *o = rk_obj_new(test);
+	struct rk_caller c = { .o = o, .self = true };
+	struct rk_revoker rv = { .o = o, .since = true };
+	DECLARE_COMPLETION_ONSTACK(release);
+	struct task_struct *t;
+	unsigned long left;
+	int i;
+
+	rv.seen = revokable_revokes(&o->r);
+	c.f = rk_open(test, o);
+	c.after_self = &release;
+	rk_caller_start(test, &c);
+	/* The caller's revoke_self() is done. */
+	for (i = 0; i < 500 && revokable_revokes(&o->r) == rv.seen; i++)
+		msleep(20);
+	KUNIT_EXPECT_NE(test, revokable_revokes(&o->r), rv.seen);
+
+	init_completion(&rv.done);
+	t = kthread_run(rk_revoker_fn, &rv, "revoke-kunit-rv");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	left = wait_for_completion_timeout(&rv.done, 10 * HZ);
+	KUNIT_EXPECT_GT(test, left, 0UL);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(c.left));
+	KUNIT_EXPECT_EQ(test, revokable_revokes(&o->r), rv.seen + 1);
+
+	/* Either way, both are done once the method leaves. */
+	complete(&release);
+	wait_for_completion(&c.done);
+	if (!left)
+		wait_for_completion(&rv.done);
+	rk_close(c.f);
+	revokable_exit(&o->r);
 }
 
 /* An open that races a revoke either is revoked by it or fails. */
@@ -396,7 +447,7 @@ static void revoke_test_self(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, file_revoked(c[i].f));
 	}
 	KUNIT_EXPECT_TRUE(test, file_revoked(other));
-	KUNIT_EXPECT_GE(test, o->r.revokes, 1UL);
+	KUNIT_EXPECT_GE(test, revokable_revokes(&o->r), 1UL);
 
 	/* The count is balanced: a new file can be revoked again. */
 	for (i = 0; i < ARRAY_SIZE(c); i++)
@@ -488,6 +539,7 @@ static void revoke_test_with_file_ops(struct kunit *test)
 static struct kunit_case revoke_test_cases[] = {
 	KUNIT_CASE(revoke_test_states),
 	KUNIT_CASE(revoke_test_since),
+	KUNIT_CASE(revoke_test_since_overtaken),
 	KUNIT_CASE(revoke_test_revoked_not_counted),
 	KUNIT_CASE(revoke_test_with_file_ops),
 	KUNIT_CASE(revoke_test_waits_for_callers),

@@ -116,9 +116,10 @@ enum {
  * struct revoke - the revoke state of one open file
  * @users: @r->users, for the method calls on the file
  * @revoked: set once the file is revoked; never cleared
- * @revoked_in: which revoke of @r marked the file, or, while a call that
- *	revoke_self() counted again is inside, the next one: the number of
- *	revokes of @r completed before it (its low 32 bits)
+ * @revoked_in: which revoke of @r marked the file, or, once revoke_self()
+ *	counted its caller's call again, the next one (until another
+ *	revoke_self() on the file): the number of revokes of @r completed
+ *	before it (its low 32 bits)
  * @r: the object, which make_revokable() requires to live until the
  *	file's ->release()
  * @file: the file
@@ -142,6 +143,18 @@ struct revoke {
 };
 
 extern const struct file_operations revoked_file_operations;
+
+/**
+ * revokable_revokes - how many revokes of an object have completed
+ * @r: the object
+ *
+ * Return: the count, which only grows: for revoke_it_since(), and for
+ * code that tells whether a revoke ran since it last looked.
+ */
+static inline unsigned long revokable_revokes(const struct revokable *r)
+{
+	return READ_ONCE(r->revokes);
+}
 
 #ifdef CONFIG_REVOKE
 
