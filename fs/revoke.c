@@ -178,8 +178,7 @@ int make_revokable(struct file *file, struct revokable *r)
 	if (!rev)
 		return -ENOMEM;
 	rev->users = r->users;
-	rev->revoked = false;
-	rev->revoked_in = 0;
+	rev->revoked = 0;
 	rev->r = r;
 	rev->file = file;
 	rev->revoked_fops = r->ops->revoked_fops;
@@ -449,6 +448,15 @@ static void revoke_file_mappings(struct revokable *r, struct file *file)
 #define REVOKE_GRACE	(3 * HZ)
 
 /*
+ * The mark of the files a revoke revokes, from the number of revokes of
+ * their object completed before it: never 0, which is a live file's.
+ */
+static unsigned int revoke_stamp(unsigned long revokes)
+{
+	return (unsigned int)revokes + 1 ?: 1;
+}
+
+/*
  * A file of @p that the revoke under way marked, or whose revoke_self()
  * call was counted again after the last revoke (or was, and has returned
  * since: its holders may be interrupted for nothing). Otherwise a file an
@@ -461,7 +469,7 @@ static int revoke_file_of(const void *p, struct file *file, unsigned int fd)
 	const struct revoke *rev = file->f_revoke;
 
 	return (file->f_mode & FMODE_REVOKABLE) && rev->r == r &&
-	       rev->revoked_in == (unsigned int)r->revokes;
+	       READ_ONCE(rev->revoked) == revoke_stamp(r->revokes);
 }
 
 /*
@@ -505,7 +513,7 @@ static void __revoke(struct revokable *r, bool kill, struct file *self,
 		     const unsigned long *since)
 {
 	struct revoke *rev, *tmp;
-	unsigned int rounds = 0, nr;
+	unsigned int rounds = 0, stamp;
 	LIST_HEAD(mapped);
 
 	might_sleep();
@@ -531,10 +539,9 @@ static void __revoke(struct revokable *r, bool kill, struct file *self,
 	 * here on; it keeps its struct revoke until its ->release.
 	 */
 	WRITE_ONCE(r->state, REVOKABLE_REVOKING);
-	nr = r->revokes;
+	stamp = revoke_stamp(r->revokes);
 	list_for_each_entry_safe(rev, tmp, &r->files, list) {
-		rev->revoked_in = nr;
-		WRITE_ONCE(rev->revoked, true);
+		WRITE_ONCE(rev->revoked, stamp);
 		if (!rev->file->f_op->mmap)
 			list_del_init(&rev->list);
 	}
@@ -602,7 +609,7 @@ out:
 	 * to interrupt.
 	 */
 	if (self) {
-		self->f_revoke->revoked_in = r->revokes;
+		WRITE_ONCE(self->f_revoke->revoked, revoke_stamp(r->revokes));
 		revokable_count_enter(r->users);
 	}
 	mutex_unlock(&r->revoke_mutex);

@@ -93,7 +93,7 @@ struct revokable_count {
  */
 struct revokable {
 	struct revokable_count __percpu *users;
-	spinlock_t lock;		/* protects files and state */
+	spinlock_t lock;		/* protects files, nr_files, state */
 	struct list_head files;
 	unsigned int nr_files;
 	unsigned int state;
@@ -115,11 +115,9 @@ enum {
 /**
  * struct revoke - the revoke state of one open file
  * @users: @r->users, for the method calls on the file
- * @revoked: set once the file is revoked; never cleared
- * @revoked_in: which revoke of @r marked the file, or, once revoke_self()
- *	counted its caller's call again, the next one (until another
- *	revoke_self() on the file): the number of revokes of @r completed
- *	before it (its low 32 bits)
+ * @revoked: 0 while the file is live; once it is revoked, never 0 again:
+ *	it tells which revoke of @r marked it or, once revoke_self() counted
+ *	its caller's call again, the next one (revoke_stamp() in fs/revoke.c)
  * @r: the object, which make_revokable() requires to live until the
  *	file's ->release()
  * @file: the file
@@ -133,8 +131,7 @@ enum {
  */
 struct revoke {
 	struct revokable_count __percpu *users;
-	bool revoked;
-	unsigned int revoked_in;
+	unsigned int revoked;
 	struct revokable *r;
 	struct file *file;
 	struct list_head list;
