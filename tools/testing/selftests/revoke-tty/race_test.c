@@ -263,26 +263,31 @@ TEST_F_TIMEOUT(race, hangups, 400)
 
 #define MAX_THREADS 8
 
+/* One thread's call in a round: TIOCVHANGUP on @fd, or close it. */
 struct hup_round {
 	pthread_barrier_t *barrier;
 	int fd;
-	int master;
+	int closes;	/* close @fd (a pty master) instead */
+	int master;	/* read the slave's termios through it, or -1 */
 	int rc;
 	int err;
 	int reset;
+	int done;
 };
 
-static void *tiocvhangup(void *arg)
+static void *hup_call(void *arg)
 {
 	struct hup_round *h = arg;
 	struct termios t;
 
 	pthread_barrier_wait(h->barrier);
 	errno = 0;
-	h->rc = ioctl(h->fd, TIOCVHANGUP);
+	h->rc = h->closes ? close(h->fd) : ioctl(h->fd, TIOCVHANGUP);
 	h->err = errno;
 	/* The slave's termios, through the master: reset yet? */
-	h->reset = !tcgetattr(h->master, &t) && (t.c_lflag & ICANON);
+	if (h->master >= 0)
+		h->reset = !tcgetattr(h->master, &t) && (t.c_lflag & ICANON);
+	__atomic_store_n(&h->done, 1, __ATOMIC_SEQ_CST);
 	return NULL;
 }
 
@@ -305,11 +310,10 @@ static void hangup_together(struct __test_metadata *_metadata, int own_fds,
 		ASSERT_EQ(0, tcsetattr(slave, TCSANOW, &t));
 		ASSERT_EQ(0, pthread_barrier_init(&barrier, NULL, threads));
 		for (i = 0; i < threads; i++) {
-			h[i].barrier = &barrier;
-			h[i].master = master;
+			h[i] = (struct hup_round){ .barrier = &barrier, .master = master };
 			h[i].fd = own_fds ? open(name, O_RDWR | O_NOCTTY) : slave;
 			ASSERT_LE(0, h[i].fd);
-			ASSERT_EQ(0, pthread_create(&th[i], NULL, tiocvhangup, &h[i]));
+			ASSERT_EQ(0, pthread_create(&th[i], NULL, hup_call, &h[i]));
 		}
 		zero = 0;
 		for (i = 0; i < threads; i++) {
@@ -374,30 +378,9 @@ TEST_F_TIMEOUT(race, tiocvhangup_returns_after_hangup, 120)
 #define CLOSE_ROUNDS 500
 #define CLOSE_SECS 20.0
 
-struct close_round {
-	pthread_barrier_t *barrier;
-	int fd;
-	int master;
-	int rc;
-	int err;
-	int done;
-};
-
-static void *close_or_hangup(void *arg)
-{
-	struct close_round *c = arg;
-
-	pthread_barrier_wait(c->barrier);
-	errno = 0;
-	c->rc = c->master ? close(c->fd) : ioctl(c->fd, TIOCVHANGUP);
-	c->err = errno;
-	__atomic_store_n(&c->done, 1, __ATOMIC_SEQ_CST);
-	return NULL;
-}
-
 TEST_F_TIMEOUT(race, master_close_vs_tiocvhangup, 300)
 {
-	struct close_round c[CLOSE_THREADS + 1];
+	struct hup_round c[CLOSE_THREADS + 1];
 	pthread_t th[CLOSE_THREADS + 1];
 	pthread_barrier_t barrier;
 	int master, slave, round, i;
@@ -409,12 +392,13 @@ TEST_F_TIMEOUT(race, master_close_vs_tiocvhangup, 300)
 		ASSERT_EQ(0, open_pty(&master, &slave, name, sizeof(name)));
 		ASSERT_EQ(0, pthread_barrier_init(&barrier, NULL, CLOSE_THREADS + 1));
 		for (i = 0; i <= CLOSE_THREADS; i++) {
-			c[i].barrier = &barrier;
-			c[i].master = i == CLOSE_THREADS;
-			c[i].fd = c[i].master ? master : open(name, O_RDWR | O_NOCTTY);
-			c[i].done = 0;
+			c[i] = (struct hup_round){
+				.barrier = &barrier, .closes = i == CLOSE_THREADS,
+				.master = -1,
+			};
+			c[i].fd = c[i].closes ? master : open(name, O_RDWR | O_NOCTTY);
 			ASSERT_LE(0, c[i].fd);
-			ASSERT_EQ(0, pthread_create(&th[i], NULL, close_or_hangup, &c[i]));
+			ASSERT_EQ(0, pthread_create(&th[i], NULL, hup_call, &c[i]));
 		}
 		end = now_s() + CLOSE_SECS;
 		for (i = 0; i <= CLOSE_THREADS; i++) {
@@ -423,10 +407,10 @@ TEST_F_TIMEOUT(race, master_close_vs_tiocvhangup, 300)
 				usleep(1000);
 			ASSERT_EQ(1, __atomic_load_n(&c[i].done, __ATOMIC_SEQ_CST))
 				TH_LOG("round %d: a %s did not return within %.0f s",
-				       round, c[i].master ? "master close" : "TIOCVHANGUP",
+				       round, c[i].closes ? "master close" : "TIOCVHANGUP",
 				       CLOSE_SECS);
 			ASSERT_EQ(0, pthread_join(th[i], NULL));
-			if (c[i].master) {
+			if (c[i].closes) {
 				EXPECT_EQ(0, c[i].rc);
 			} else if (c[i].rc) {
 				/* Its fd was hung up before the call started. */
