@@ -7,11 +7,16 @@
  * flushed the output, and TIOCMIWAIT fails with EIO (it slept on until a
  * modem line changed before this series). On a serial line without
  * carrier (ttyS3), an open waiting for carrier is woken by the hangup and
- * opens again.
+ * opens again. On a virtual terminal (tty2), VT_WAITACTIVE, VT_WAITEVENT
+ * and a paste of the selection into a full input fail with EIO (before
+ * this series the first two slept on, and the paste kept the hangup
+ * itself waiting).
  */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sys/epoll.h>
+#include <linux/tiocl.h>
+#include <linux/vt.h>
 #include "tty_common.h"
 #include "../kselftest_harness.h"
 
@@ -23,7 +28,8 @@
 #define BACK_S 2.5
 
 enum op {
-	OP_READ, OP_WRITE, OP_POLL, OP_EPOLL, OP_TCDRAIN, OP_TIOCMIWAIT, OP_OPEN
+	OP_READ, OP_WRITE, OP_POLL, OP_EPOLL, OP_TCDRAIN, OP_TIOCMIWAIT, OP_OPEN,
+	OP_WAITACTIVE, OP_WAITEVENT, OP_PASTE
 };
 
 struct blocked {
@@ -31,6 +37,8 @@ struct blocked {
 	int fd;
 	int epfd;
 	const char *path;
+	int arg;
+	pid_t tid;
 	long rc;
 	int err;
 	unsigned int events;
@@ -43,8 +51,10 @@ static void *blocker(void *arg)
 	struct blocked *b = arg;
 	struct pollfd p = { .fd = b->fd, .events = POLLIN };
 	struct epoll_event ev;
-	char c;
+	struct vt_event vev = { .event = VT_EVENT_SWITCH };
+	char c, paste = TIOCL_PASTESEL;
 
+	b->tid = gettid();
 	__atomic_store_n(&b->entered, 1, __ATOMIC_SEQ_CST);
 	errno = 0;
 	switch (b->op) {
@@ -71,6 +81,18 @@ static void *blocker(void *arg)
 		break;
 	case OP_OPEN:
 		b->rc = open(b->path, O_RDWR | O_NOCTTY);
+		break;
+	case OP_WAITACTIVE:
+		b->rc = ioctl(b->fd, VT_WAITACTIVE, b->arg);
+		break;
+	case OP_WAITEVENT:
+		b->rc = ioctl(b->fd, VT_WAITEVENT, &vev);
+		break;
+	case OP_PASTE:
+		/* Paste until the input is full and a paste sleeps. */
+		do
+			b->rc = ioctl(b->fd, TIOCLINUX, &paste);
+		while (b->rc == 0);
 		break;
 	}
 	b->err = errno;
@@ -138,6 +160,26 @@ static int fill_output(int fd)
 	return full == 3 ? 0 : -1;
 }
 
+/* The state letter of thread @tid of this process, as ps(1) shows it. */
+static char thread_state(pid_t tid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return '?';
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return '?';
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : '?';
+}
+
 /* Start @b's call in a thread and check that it blocks. */
 static void start_blocked(struct __test_metadata *_metadata,
 			  struct blocked *b, pthread_t *th)
@@ -145,10 +187,39 @@ static void start_blocked(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, pthread_create(th, NULL, blocker, b));
 	while (!__atomic_load_n(&b->entered, __ATOMIC_SEQ_CST))
 		usleep(1000);
-	/* It really blocks. */
+	/* It really blocks: it is still in the call, and asleep. */
 	usleep(300000);
 	ASSERT_EQ(0, __atomic_load_n(&b->done, __ATOMIC_SEQ_CST))
 		TH_LOG("the call did not block: %ld (%s)", b->rc, strerror(b->err));
+	ASSERT_EQ('S', thread_state(b->tid))
+		TH_LOG("the call does not sleep");
+}
+
+/* TIOCVHANGUP from a thread of its own, which may be kept waiting. */
+struct hangup_call {
+	int fd;
+	int rc;
+	int err;
+	int done;
+};
+
+static void *hangup_thread(void *arg)
+{
+	struct hangup_call *h = arg;
+
+	errno = 0;
+	h->rc = ioctl(h->fd, TIOCVHANGUP);
+	h->err = errno;
+	__atomic_store_n(&h->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/* Wait for @flag until @deadline (now_s()); return its value. */
+static int wait_flag(int *flag, double deadline)
+{
+	while (!__atomic_load_n(flag, __ATOMIC_SEQ_CST) && now_s() < deadline)
+		usleep(1000);
+	return __atomic_load_n(flag, __ATOMIC_SEQ_CST);
 }
 
 /*
@@ -160,18 +231,24 @@ static void start_blocked(struct __test_metadata *_metadata,
 static void hang_up_started(struct __test_metadata *_metadata,
 			    struct blocked *b, pthread_t th, int hangup_fd)
 {
+	/* Static: the thread may outlive a failed test's stack frame. */
+	static struct hangup_call h;
+	pthread_t hth;
 	double start;
 
+	h.fd = hangup_fd;
 	start = now_s();
-	ASSERT_EQ(0, ioctl(hangup_fd, TIOCVHANGUP));
-	while (!__atomic_load_n(&b->done, __ATOMIC_SEQ_CST) && now_s() < start + BACK_S)
-		usleep(1000);
-	ASSERT_EQ(1, __atomic_load_n(&b->done, __ATOMIC_SEQ_CST))
+	ASSERT_EQ(0, pthread_create(&hth, NULL, hangup_thread, &h));
+	ASSERT_EQ(1, wait_flag(&b->done, start + BACK_S))
 		TH_LOG("the blocked call did not return within %.1f s of the hangup",
 		       BACK_S);
 	pthread_join(th, NULL);
 	TH_LOG("back after %.3f s: %ld (%s)", now_s() - start, b->rc,
 	       strerror(b->err));
+	ASSERT_EQ(1, wait_flag(&h.done, start + BACK_S))
+		TH_LOG("the hangup did not return within %.1f s", BACK_S);
+	pthread_join(hth, NULL);
+	ASSERT_EQ(0, h.rc) TH_LOG("TIOCVHANGUP: %s", strerror(h.err));
 }
 
 static void hang_up_blocked(struct __test_metadata *_metadata,
@@ -351,6 +428,81 @@ TEST_F_TIMEOUT(carrier, open_starts_over_at_hangup, 30)
 	EXPECT_TRUE(t.c_cflag & CLOCAL);
 	EXPECT_EQ(1, write(b.rc, "o", 1));
 	EXPECT_EQ(0, close(b.rc));
+}
+
+/*
+ * tty2, a virtual terminal (CONFIG_VT). Nothing switches terminals while
+ * the tests run: VT_WAITACTIVE for a terminal not shown and VT_WAITEVENT
+ * for a switch sleep until the hangup. A paste of the selection (of the
+ * terminal shown) into tty2, whose input nobody reads, sleeps once the
+ * input is full, holding a reference to the line discipline, which the
+ * hangup of the unpatched kernel waited for.
+ */
+FIXTURE(vt) {
+	int fd, fd2;
+	int active;
+};
+
+FIXTURE_VARIANT(vt) {
+	enum op op;
+};
+
+FIXTURE_VARIANT_ADD(vt, read) { .op = OP_READ };
+FIXTURE_VARIANT_ADD(vt, waitactive) { .op = OP_WAITACTIVE };
+FIXTURE_VARIANT_ADD(vt, waitevent) { .op = OP_WAITEVENT };
+FIXTURE_VARIANT_ADD(vt, paste) { .op = OP_PASTE };
+
+FIXTURE_SETUP(vt)
+{
+	struct vt_stat st;
+	struct termios t;
+
+	self->fd2 = -1;
+	self->fd = open("/dev/tty2", O_RDWR | O_NOCTTY);
+	if (self->fd < 0 && (errno == ENOENT || errno == ENXIO || errno == ENODEV))
+		SKIP(return, "no virtual terminal tty2: %s", strerror(errno));
+	ASSERT_LE(0, self->fd);
+	self->fd2 = open("/dev/tty2", O_RDWR | O_NOCTTY);
+	ASSERT_LE(0, self->fd2);
+	ASSERT_EQ(0, tcgetattr(self->fd, &t));
+	cfmakeraw(&t);
+	ASSERT_EQ(0, tcsetattr(self->fd, TCSAFLUSH, &t));
+	ASSERT_EQ(0, ioctl(self->fd, VT_GETSTATE, &st));
+	self->active = st.v_active;
+}
+
+FIXTURE_TEARDOWN(vt)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	if (self->fd2 >= 0)
+		close(self->fd2);
+}
+
+TEST_F_TIMEOUT(vt, returns_at_hangup, 30)
+{
+	struct blocked b = { .op = variant->op, .fd = self->fd };
+	struct {
+		char subcode;
+		struct tiocl_selection sel;
+	} __attribute__((packed)) set = {
+		.subcode = TIOCL_SETSEL,
+		/* The whole screen; the kernel clamps to its size. */
+		.sel = { .xs = 1, .ys = 1, .xe = 1000, .ye = 1000,
+			 .sel_mode = TIOCL_SELCHAR },
+	};
+
+	if (b.op == OP_WAITACTIVE)
+		b.arg = self->active == 12 ? 11 : 12;
+	if (b.op == OP_PASTE)
+		ASSERT_EQ(0, ioctl(self->fd, TIOCLINUX, &set));
+	hang_up_blocked(_metadata, &b, self->fd2);
+	if (b.op == OP_READ) {
+		EXPECT_EQ(0, b.rc);
+	} else {
+		EXPECT_EQ(-1, b.rc);
+		EXPECT_EQ(EIO, b.err);
+	}
 }
 
 TEST_HARNESS_MAIN

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What an open file of a tty does after the tty is hung up: by TIOCVHANGUP,
- * by vhangup(2) in a new session, by closing the pty master.  These are
- * characterisation tests: they pass on the unpatched kernel and must keep
- * passing once hangup is built on revoke.
+ * by vhangup(2) in a new session, by closing the pty master; on ptys and on
+ * a virtual terminal.  These are characterisation tests: they pass on the
+ * unpatched kernel and must keep passing once hangup is built on revoke.
  */
 #define _GNU_SOURCE
 #include "tty_common.h"
@@ -106,22 +106,18 @@ static void record_sig(int sig)
 }
 
 /*
- * As login(1) does: a new session, the tty becomes its controlling tty,
- * vhangup(2) with SIGHUP caught, then a fresh open of the same tty.
+ * As login(1) does, in a child: a new session, @name becomes its
+ * controlling tty, vhangup(2) with SIGHUP caught, then a fresh open of the
+ * same tty, which writes @mark. Returns the child's wait status, or -1.
  */
-TEST(vhangup_in_new_session)
+static int vhangup_as_login(const char *name, char mark)
 {
-	char name[64], c;
-	int m, s, status;
 	pid_t pid;
 
-	vh = shared_page();
-	ASSERT_NE(NULL, vh);
-	ASSERT_EQ(0, open_pty(&m, &s, name, sizeof(name)));
-	close(s);
-
+	memset(vh, 0, sizeof(*vh));
 	pid = fork();
-	ASSERT_LE(0, pid);
+	if (pid < 0)
+		return -1;
 	if (pid == 0) {
 		pid_t sid;
 		int fd, fd2;
@@ -141,31 +137,93 @@ TEST(vhangup_in_new_session)
 		vh->devtty_rc = open("/dev/tty", O_RDWR);
 		vh->devtty_err = errno;
 		fd2 = open(name, O_RDWR | O_NOCTTY);
-		vh->reopen_ok = fd2 >= 0 && write(fd2, "k", 1) == 1;
+		vh->reopen_ok = fd2 >= 0 && write(fd2, &mark, 1) == 1;
 		_exit(0);
 	}
-	status = wait_for(pid, 10);
-	ASSERT_NE(-1, status) TH_LOG("the session leader did not finish");
-	ASSERT_TRUE(WIFEXITED(status));
+	return wait_for(pid, 10);
+}
 
-	ASSERT_LT(0, vh->setsid_rc);
-	ASSERT_LE(0, vh->open_rc);
-	ASSERT_TRUE(vh->is_ctty);
-	ASSERT_EQ(0, vh->vhangup_rc);
-	ASSERT_HUNG_UP(&vh->old);
-	/* The session lost its controlling tty. */
-	EXPECT_EQ(-1, vh->devtty_rc);
-	EXPECT_EQ(ENXIO, vh->devtty_err);
-	/* SIGHUP and SIGCONT went to the session leader, once each. */
-	ASSERT_EQ(2, vh->nsigs);
-	EXPECT_EQ(1, count_sig(vh->sigs, vh->nsigs, SIGHUP));
-	EXPECT_EQ(1, count_sig(vh->sigs, vh->nsigs, SIGCONT));
-	/* A fresh open works, and its output reaches the master. */
-	EXPECT_TRUE(vh->reopen_ok);
+/* What the session leader of vhangup_as_login() must have seen. */
+#define ASSERT_LOGIN_VHANGUP(status) do {				\
+	ASSERT_NE(-1, status) TH_LOG("the session leader did not finish"); \
+	ASSERT_TRUE(WIFEXITED(status));					\
+	ASSERT_LT(0, vh->setsid_rc);					\
+	ASSERT_LE(0, vh->open_rc);					\
+	ASSERT_TRUE(vh->is_ctty);					\
+	ASSERT_EQ(0, vh->vhangup_rc);					\
+	ASSERT_HUNG_UP(&vh->old);					\
+	/* The session lost its controlling tty. */			\
+	EXPECT_EQ(-1, vh->devtty_rc);					\
+	EXPECT_EQ(ENXIO, vh->devtty_err);				\
+	/* SIGHUP and SIGCONT went to the session leader, once each. */	\
+	ASSERT_EQ(2, vh->nsigs);					\
+	EXPECT_EQ(1, count_sig(vh->sigs, vh->nsigs, SIGHUP));		\
+	EXPECT_EQ(1, count_sig(vh->sigs, vh->nsigs, SIGCONT));		\
+	/* A fresh open works. */					\
+	EXPECT_TRUE(vh->reopen_ok);					\
+} while (0)
+
+TEST(vhangup_in_new_session)
+{
+	char name[64], c;
+	int m, s, status;
+
+	vh = shared_page();
+	ASSERT_NE(NULL, vh);
+	ASSERT_EQ(0, open_pty(&m, &s, name, sizeof(name)));
+	close(s);
+
+	status = vhangup_as_login(name, 'k');
+	ASSERT_LOGIN_VHANGUP(status);
+	/* What the fresh open wrote reached the master. */
 	while (read(m, &c, 1) == 1 && c != 'k')
 		;
 	EXPECT_EQ('k', c);
 	close(m);
+}
+
+/*
+ * Virtual terminals (CONFIG_VT), where login(1) usually runs: the same
+ * results as on a pty, for vhangup(2) and for TIOCVHANGUP.
+ */
+#define VT_OR_SKIP(fd, name) do {					\
+	if ((fd) < 0 && (errno == ENOENT || errno == ENXIO || errno == ENODEV)) \
+		SKIP(return, "no virtual terminal %s: %s", name, strerror(errno)); \
+	ASSERT_LE(0, fd);						\
+} while (0)
+
+TEST(vt_vhangup_in_new_session)
+{
+	int fd = open("/dev/tty2", O_RDWR | O_NOCTTY), status;
+
+	VT_OR_SKIP(fd, "tty2");
+	close(fd);
+	vh = shared_page();
+	ASSERT_NE(NULL, vh);
+	status = vhangup_as_login("/dev/tty2", 'k');
+	ASSERT_LOGIN_VHANGUP(status);
+}
+
+TEST(vt_tiocvhangup_old_fds)
+{
+	struct tty_obs o1, o2;
+	int s = open("/dev/tty2", O_RDWR | O_NOCTTY), s2;
+
+	VT_OR_SKIP(s, "tty2");
+	s2 = open("/dev/tty2", O_RDWR | O_NOCTTY);
+	ASSERT_LE(0, s2);
+	ASSERT_LIVE(s);
+
+	ASSERT_EQ(0, ioctl(s2, TIOCVHANGUP));
+	observe(s, &o1);
+	observe(s2, &o2);
+	ASSERT_HUNG_UP(&o1);
+	ASSERT_HUNG_UP(&o2);
+	/* A fresh open gets a tty that works. */
+	s = open("/dev/tty2", O_RDWR | O_NOCTTY);
+	ASSERT_LE(0, s);
+	ASSERT_LIVE(s);
+	close(s);
 }
 
 /*
