@@ -10,7 +10,8 @@
  * opens again. On a virtual terminal (tty2), VT_WAITACTIVE, VT_WAITEVENT
  * and a paste of the selection into a full input fail with EIO (before
  * this series the first two slept on, and the paste kept the hangup
- * itself waiting).
+ * itself waiting), while a VT_WAITACTIVE through /dev/tty0, which the
+ * hangup leaves alone, sleeps on.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -18,6 +19,7 @@
 #include <linux/tiocl.h>
 #include <linux/vt.h>
 #include "tty_common.h"
+#include "../revoke/uffd_hold.h"
 #include "../kselftest_harness.h"
 
 /*
@@ -262,10 +264,13 @@ static void hang_up_blocked(struct __test_metadata *_metadata,
 
 TEST_F_TIMEOUT(blocked, returns_at_hangup, 30)
 {
-	struct blocked b = { .op = variant->op, .fd = self->s };
+	/* Static: the thread may outlive a failed test's stack frame. */
+	static struct blocked b;
 	struct epoll_event ev = { .events = EPOLLIN };
 	struct termios t;
 
+	b.op = variant->op;
+	b.fd = self->s;
 	/* Raw mode, so nothing the tests write is echoed or cooked. */
 	ASSERT_EQ(0, tcgetattr(self->s, &t));
 	cfmakeraw(&t);
@@ -342,9 +347,11 @@ FIXTURE_TEARDOWN(serial)
 
 TEST_F_TIMEOUT(serial, returns_at_hangup, 30)
 {
-	struct blocked b = { .op = variant->op, .fd = self->fd };
+	static struct blocked b;
 	char buf[64];
 
+	b.op = variant->op;
+	b.fd = self->fd;
 	if (b.op == OP_TCDRAIN) {
 		/* Output stopped: what is written stays queued. */
 		ASSERT_EQ(0, tcflow(self->fd, TCOOFF));
@@ -408,7 +415,7 @@ FIXTURE_TEARDOWN(carrier)
  */
 TEST_F_TIMEOUT(carrier, open_starts_over_at_hangup, 30)
 {
-	struct blocked b = { .op = OP_OPEN, .path = "/dev/ttyS3" };
+	static struct blocked b = { .op = OP_OPEN, .path = "/dev/ttyS3" };
 	struct termios t;
 	pthread_t th;
 
@@ -481,21 +488,22 @@ FIXTURE_TEARDOWN(vt)
 
 TEST_F_TIMEOUT(vt, returns_at_hangup, 30)
 {
-	struct blocked b = { .op = variant->op, .fd = self->fd };
-	struct {
-		char subcode;
-		struct tiocl_selection sel;
-	} __attribute__((packed)) set = {
-		.subcode = TIOCL_SETSEL,
-		/* The whole screen; the kernel clamps to its size. */
-		.sel = { .xs = 1, .ys = 1, .xe = 1000, .ye = 1000,
-			 .sel_mode = TIOCL_SELCHAR },
+	static struct blocked b;
+	/* The whole screen; the kernel clamps to its size. */
+	struct tiocl_selection sel = {
+		.xs = 1, .ys = 1, .xe = 1000, .ye = 1000,
+		.sel_mode = TIOCL_SELCHAR,
 	};
+	char set[1 + sizeof(sel)] = { TIOCL_SETSEL };
 
+	b.op = variant->op;
+	b.fd = self->fd;
 	if (b.op == OP_WAITACTIVE)
 		b.arg = self->active == 12 ? 11 : 12;
-	if (b.op == OP_PASTE)
-		ASSERT_EQ(0, ioctl(self->fd, TIOCLINUX, &set));
+	if (b.op == OP_PASTE) {
+		memcpy(set + 1, &sel, sizeof(sel));
+		ASSERT_EQ(0, ioctl(self->fd, TIOCLINUX, set));
+	}
 	hang_up_blocked(_metadata, &b, self->fd2);
 	if (b.op == OP_READ) {
 		EXPECT_EQ(0, b.rc);
@@ -503,6 +511,92 @@ TEST_F_TIMEOUT(vt, returns_at_hangup, 30)
 		EXPECT_EQ(-1, b.rc);
 		EXPECT_EQ(EIO, b.err);
 	}
+}
+
+/*
+ * A file of /dev/tty0 reaches the terminal shown when it was opened, but a
+ * hangup of that terminal leaves it alone, as it leaves /dev/console: a
+ * VT_WAITACTIVE through it sleeps on across the hangup, as does one
+ * through a file of another terminal, and both return once the terminal
+ * they wait for is shown. The hangup wakes them; a call held in a method
+ * of a file it revokes keeps it under way for a while, so that the woken
+ * calls see it.
+ */
+TEST(vt_tty0_sleeps_on_through_hangup)
+{
+	static struct blocked b0 = { .op = OP_WAITACTIVE };
+	static struct blocked b1 = { .op = OP_WAITACTIVE };
+	static struct hangup_call h;
+	static struct uffd_hold hold;
+	int fd0, fg_fd, to_fd, fg, to, rc;
+	pthread_t th0, th1, hth;
+	struct vt_stat st;
+	char name[32];
+
+	fd0 = open("/dev/tty0", O_RDWR | O_NOCTTY);
+	if (fd0 < 0 && (errno == ENOENT || errno == ENXIO || errno == ENODEV))
+		SKIP(return, "no virtual terminals: %s", strerror(errno));
+	ASSERT_LE(0, fd0);
+	ASSERT_EQ(0, ioctl(fd0, VT_GETSTATE, &st));
+	fg = st.v_active;
+	to = fg == 3 ? 4 : 3;
+	snprintf(name, sizeof(name), "/dev/tty%d", fg);
+	fg_fd = open(name, O_RDWR | O_NOCTTY);
+	ASSERT_LE(0, fg_fd);
+	snprintf(name, sizeof(name), "/dev/tty%d", to);
+	to_fd = open(name, O_RDWR | O_NOCTTY);
+	ASSERT_LE(0, to_fd);
+	rc = uffd_hold_init(&hold);
+	if (rc == -1)
+		SKIP(return, "no userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, rc) TH_LOG("userfaultfd setup: %s", strerror(errno));
+
+	b0.fd = fd0;
+	b0.arg = to;
+	b1.fd = to_fd;
+	b1.arg = to;
+	start_blocked(_metadata, &b0, &th0);
+	start_blocked(_metadata, &b1, &th1);
+	ASSERT_EQ(0, uffd_hold_start(&hold, fg_fd, TIOCGWINSZ));
+	h.fd = fg_fd;
+	ASSERT_EQ(0, pthread_create(&hth, NULL, hangup_thread, &h));
+	usleep(500000);
+	ASSERT_EQ(0, __atomic_load_n(&b0.done, __ATOMIC_SEQ_CST))
+		TH_LOG("VT_WAITACTIVE through /dev/tty0 returned in the hangup: %ld (%s)",
+		       b0.rc, strerror(b0.err));
+	ASSERT_EQ(0, uffd_hold_release(&hold));
+	ASSERT_EQ(1, wait_flag(&h.done, now_s() + BACK_S))
+		TH_LOG("the hangup did not return");
+	pthread_join(hth, NULL);
+	ASSERT_EQ(0, h.rc);
+	usleep(300000);
+	ASSERT_EQ(0, __atomic_load_n(&b0.done, __ATOMIC_SEQ_CST))
+		TH_LOG("VT_WAITACTIVE through /dev/tty0 returned after the hangup: %ld (%s)",
+		       b0.rc, strerror(b0.err));
+	ASSERT_EQ(0, __atomic_load_n(&b1.done, __ATOMIC_SEQ_CST))
+		TH_LOG("VT_WAITACTIVE on tty%d returned at the hangup: %ld (%s)",
+		       to, b1.rc, strerror(b1.err));
+	ASSERT_EQ('S', thread_state(b0.tid))
+		TH_LOG("VT_WAITACTIVE through /dev/tty0 does not sleep");
+
+	/* Show the terminal they wait for: both return. */
+	ASSERT_EQ(0, ioctl(to_fd, VT_ACTIVATE, to));
+	ASSERT_EQ(1, wait_flag(&b0.done, now_s() + BACK_S))
+		TH_LOG("VT_WAITACTIVE through /dev/tty0 missed the switch");
+	ASSERT_EQ(1, wait_flag(&b1.done, now_s() + BACK_S))
+		TH_LOG("VT_WAITACTIVE on tty%d missed the switch", to);
+	pthread_join(th0, NULL);
+	pthread_join(th1, NULL);
+	EXPECT_EQ(0, b0.rc);
+	EXPECT_EQ(0, b1.rc);
+
+	/* Show the terminal shown before. */
+	EXPECT_EQ(0, ioctl(to_fd, VT_ACTIVATE, fg));
+	EXPECT_EQ(0, ioctl(to_fd, VT_WAITACTIVE, fg));
+	uffd_hold_exit(&hold);
+	close(to_fd);
+	close(fg_fd);
+	close(fd0);
 }
 
 TEST_HARNESS_MAIN

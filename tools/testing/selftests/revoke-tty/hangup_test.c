@@ -144,24 +144,25 @@ static int vhangup_as_login(const char *name, char mark)
 }
 
 /* What the session leader of vhangup_as_login() must have seen. */
-#define ASSERT_LOGIN_VHANGUP(status) do {				\
-	ASSERT_NE(-1, status) TH_LOG("the session leader did not finish"); \
-	ASSERT_TRUE(WIFEXITED(status));					\
-	ASSERT_LT(0, vh->setsid_rc);					\
-	ASSERT_LE(0, vh->open_rc);					\
-	ASSERT_TRUE(vh->is_ctty);					\
-	ASSERT_EQ(0, vh->vhangup_rc);					\
-	ASSERT_HUNG_UP(&vh->old);					\
-	/* The session lost its controlling tty. */			\
-	EXPECT_EQ(-1, vh->devtty_rc);					\
-	EXPECT_EQ(ENXIO, vh->devtty_err);				\
-	/* SIGHUP and SIGCONT went to the session leader, once each. */	\
-	ASSERT_EQ(2, vh->nsigs);					\
-	EXPECT_EQ(1, count_sig(vh->sigs, vh->nsigs, SIGHUP));		\
-	EXPECT_EQ(1, count_sig(vh->sigs, vh->nsigs, SIGCONT));		\
-	/* A fresh open works. */					\
-	EXPECT_TRUE(vh->reopen_ok);					\
-} while (0)
+static void check_login_vhangup(struct __test_metadata *_metadata, int status)
+{
+	ASSERT_NE(-1, status) TH_LOG("the session leader did not finish");
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_LT(0, vh->setsid_rc);
+	ASSERT_LE(0, vh->open_rc);
+	ASSERT_TRUE(vh->is_ctty);
+	ASSERT_EQ(0, vh->vhangup_rc);
+	ASSERT_HUNG_UP(&vh->old);
+	/* The session lost its controlling tty. */
+	EXPECT_EQ(-1, vh->devtty_rc);
+	EXPECT_EQ(ENXIO, vh->devtty_err);
+	/* SIGHUP and SIGCONT went to the session leader, once each. */
+	ASSERT_EQ(2, vh->nsigs);
+	EXPECT_EQ(1, count_sig(vh->sigs, vh->nsigs, SIGHUP));
+	EXPECT_EQ(1, count_sig(vh->sigs, vh->nsigs, SIGCONT));
+	/* A fresh open works. */
+	EXPECT_TRUE(vh->reopen_ok);
+}
 
 TEST(vhangup_in_new_session)
 {
@@ -174,7 +175,7 @@ TEST(vhangup_in_new_session)
 	close(s);
 
 	status = vhangup_as_login(name, 'k');
-	ASSERT_LOGIN_VHANGUP(status);
+	check_login_vhangup(_metadata, status);
 	/* What the fresh open wrote reached the master. */
 	while (read(m, &c, 1) == 1 && c != 'k')
 		;
@@ -186,22 +187,23 @@ TEST(vhangup_in_new_session)
  * Virtual terminals (CONFIG_VT), where login(1) usually runs: the same
  * results as on a pty, for vhangup(2) and for TIOCVHANGUP.
  */
-#define VT_OR_SKIP(fd, name) do {					\
-	if ((fd) < 0 && (errno == ENOENT || errno == ENXIO || errno == ENODEV)) \
-		SKIP(return, "no virtual terminal %s: %s", name, strerror(errno)); \
-	ASSERT_LE(0, fd);						\
-} while (0)
+static bool no_vt(int fd)
+{
+	return fd < 0 && (errno == ENOENT || errno == ENXIO || errno == ENODEV);
+}
 
 TEST(vt_vhangup_in_new_session)
 {
 	int fd = open("/dev/tty2", O_RDWR | O_NOCTTY), status;
 
-	VT_OR_SKIP(fd, "tty2");
+	if (no_vt(fd))
+		SKIP(return, "no virtual terminal tty2: %s", strerror(errno));
+	ASSERT_LE(0, fd);
 	close(fd);
 	vh = shared_page();
 	ASSERT_NE(NULL, vh);
 	status = vhangup_as_login("/dev/tty2", 'k');
-	ASSERT_LOGIN_VHANGUP(status);
+	check_login_vhangup(_metadata, status);
 }
 
 TEST(vt_tiocvhangup_old_fds)
@@ -209,7 +211,9 @@ TEST(vt_tiocvhangup_old_fds)
 	struct tty_obs o1, o2;
 	int s = open("/dev/tty2", O_RDWR | O_NOCTTY), s2;
 
-	VT_OR_SKIP(s, "tty2");
+	if (no_vt(s))
+		SKIP(return, "no virtual terminal tty2: %s", strerror(errno));
+	ASSERT_LE(0, s);
 	s2 = open("/dev/tty2", O_RDWR | O_NOCTTY);
 	ASSERT_LE(0, s2);
 	ASSERT_LIVE(s);
