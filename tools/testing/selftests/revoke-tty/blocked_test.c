@@ -4,8 +4,9 @@
  * promptly, with the same results an old fd gives after the hangup:
  * read() 0, write() EIO, poll() and epoll_wait() every event. On a serial
  * line (ttyS1), tcdrain() with output stopped returns 0 once the hangup
- * flushed the output, and TIOCMIWAIT fails with EIO (it slept on until a
- * modem line changed before this series). On a serial line without
+ * flushed the output, and TIOCMIWAIT fails with EIO there and on a USB
+ * modem (cdc-acm; it slept on until a modem line changed before this
+ * series). On a serial line without
  * carrier (ttyS3), an open waiting for carrier is woken by the hangup and
  * opens again. On a virtual terminal (tty2), VT_WAITACTIVE, VT_WAITEVENT
  * and a paste of the selection into a full input fail with EIO (before
@@ -313,21 +314,27 @@ FIXTURE(serial) {
 
 FIXTURE_VARIANT(serial) {
 	enum op op;
+	const char *path;
 };
 
-FIXTURE_VARIANT_ADD(serial, tcdrain) { .op = OP_TCDRAIN };
-FIXTURE_VARIANT_ADD(serial, tiocmiwait) { .op = OP_TIOCMIWAIT };
+FIXTURE_VARIANT_ADD(serial, tcdrain) { .op = OP_TCDRAIN, .path = "/dev/ttyS1" };
+FIXTURE_VARIANT_ADD(serial, tiocmiwait) { .op = OP_TIOCMIWAIT, .path = "/dev/ttyS1" };
+/* cdc-acm, driven by the serial gadget through dummy_hcd in the guest. */
+FIXTURE_VARIANT_ADD(serial, acm_tiocmiwait) {
+	.op = OP_TIOCMIWAIT, .path = "/dev/ttyACM0"
+};
 
 FIXTURE_SETUP(serial)
 {
 	struct termios t;
 
 	self->fd2 = -1;
-	self->fd = open("/dev/ttyS1", O_RDWR | O_NOCTTY | O_NONBLOCK);
-	if (self->fd < 0 && (errno == ENOENT || errno == ENXIO || errno == EIO))
-		SKIP(return, "no serial line ttyS1: %s", strerror(errno));
+	self->fd = open(variant->path, O_RDWR | O_NOCTTY | O_NONBLOCK);
+	if (self->fd < 0 && (errno == ENOENT || errno == ENXIO || errno == EIO ||
+			     errno == ENODEV))
+		SKIP(return, "no serial line %s: %s", variant->path, strerror(errno));
 	ASSERT_LE(0, self->fd);
-	self->fd2 = open("/dev/ttyS1", O_RDWR | O_NOCTTY | O_NONBLOCK);
+	self->fd2 = open(variant->path, O_RDWR | O_NOCTTY | O_NONBLOCK);
 	ASSERT_LE(0, self->fd2);
 	ASSERT_EQ(0, tcgetattr(self->fd, &t));
 	cfmakeraw(&t);
