@@ -6,13 +6,12 @@
  * line (ttyS1), tcdrain() with output stopped returns 0 once the hangup
  * flushed the output, and TIOCMIWAIT fails with EIO there and on a USB
  * modem (cdc-acm; it slept on until a modem line changed before this
- * series). On a serial line without
- * carrier (ttyS3), an open waiting for carrier is woken by the hangup and
- * opens again. On a virtual terminal (tty2), VT_WAITACTIVE, VT_WAITEVENT
- * and a paste of the selection into a full input fail with EIO (before
- * this series the first two slept on, and the paste kept the hangup
- * itself waiting), while a VT_WAITACTIVE through /dev/tty0, which the
- * hangup leaves alone, sleeps on.
+ * series). On a serial line without carrier (ttyS3), an open waiting for
+ * carrier is woken by the hangup and opens again. On a virtual terminal
+ * (tty2), VT_WAITACTIVE, VT_WAITEVENT and a paste of the selection into
+ * a full input fail with EIO (before this series the first two slept on,
+ * and the paste kept the hangup itself waiting), while a VT_WAITACTIVE
+ * through /dev/tty0, which the hangup leaves alone, sleeps on.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
