@@ -197,33 +197,6 @@ static void start_blocked(struct __test_metadata *_metadata,
 		TH_LOG("the call does not sleep");
 }
 
-/* TIOCVHANGUP from a thread of its own, which may be kept waiting. */
-struct hangup_call {
-	int fd;
-	int rc;
-	int err;
-	int done;
-};
-
-static void *hangup_thread(void *arg)
-{
-	struct hangup_call *h = arg;
-
-	errno = 0;
-	h->rc = ioctl(h->fd, TIOCVHANGUP);
-	h->err = errno;
-	__atomic_store_n(&h->done, 1, __ATOMIC_SEQ_CST);
-	return NULL;
-}
-
-/* Wait for @flag until @deadline (now_s()); return its value. */
-static int wait_flag(int *flag, double deadline)
-{
-	while (!__atomic_load_n(flag, __ATOMIC_SEQ_CST) && now_s() < deadline)
-		usleep(1000);
-	return __atomic_load_n(flag, __ATOMIC_SEQ_CST);
-}
-
 /*
  * Hang the tty of @b's blocked call up through @hangup_fd and wait until
  * the call is back. The hangup wakes it at once; should it miss a method,

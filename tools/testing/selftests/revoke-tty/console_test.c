@@ -76,30 +76,6 @@ static void on_usr1(int sig)
 {
 }
 
-struct hangup_call {
-	int fd;
-	int rc;
-	int done;
-};
-
-static void *hangup_thread(void *arg)
-{
-	struct hangup_call *h = arg;
-
-	h->rc = ioctl(h->fd, TIOCVHANGUP);
-	__atomic_store_n(&h->done, 1, __ATOMIC_SEQ_CST);
-	return NULL;
-}
-
-static int wait_done(int *flag, double secs)
-{
-	double end = now_s() + secs;
-
-	while (!__atomic_load_n(flag, __ATOMIC_SEQ_CST) && now_s() < end)
-		usleep(1000);
-	return __atomic_load_n(flag, __ATOMIC_SEQ_CST);
-}
-
 /*
  * A TIOCMIWAIT through /dev/console sleeps on across a hangup of the
  * console's tty, which leaves the file alone, until a signal ends it (no
@@ -148,7 +124,7 @@ TEST(console_tiocmiwait_sleeps_on)
 		TH_LOG("TIOCMIWAIT through /dev/console returned in the hangup: %ld (%s)",
 		       w.rc, strerror(w.err));
 	ASSERT_EQ(0, uffd_hold_release(&hold));
-	ASSERT_EQ(1, wait_done(&h.done, 2.5)) TH_LOG("the hangup did not return");
+	ASSERT_EQ(1, wait_flag(&h.done, now_s() + 2.5)) TH_LOG("the hangup did not return");
 	pthread_join(hth, NULL);
 	ASSERT_EQ(0, h.rc);
 	usleep(300000);
@@ -157,7 +133,7 @@ TEST(console_tiocmiwait_sleeps_on)
 		       w.rc, strerror(w.err));
 
 	ASSERT_EQ(0, pthread_kill(th, SIGUSR1));
-	ASSERT_EQ(1, wait_done(&w.done, 2.5))
+	ASSERT_EQ(1, wait_flag(&w.done, now_s() + 2.5))
 		TH_LOG("the signal did not end TIOCMIWAIT");
 	pthread_join(th, NULL);
 	EXPECT_EQ(-1, w.rc);

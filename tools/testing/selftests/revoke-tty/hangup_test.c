@@ -9,23 +9,32 @@
 #include "tty_common.h"
 #include "../kselftest_harness.h"
 
+/*
+ * TIOCVHANGUP on @s2 hangs up every fd of the tty, the caller's too: both
+ * fds, live before, give the results of a hung-up fd (and are closed).
+ */
+static void hang_up_both(struct __test_metadata *_metadata, int s, int s2)
+{
+	struct tty_obs o1, o2;
+
+	ASSERT_LIVE(s);
+	ASSERT_EQ(0, ioctl(s2, TIOCVHANGUP));
+	observe(s, &o1);
+	observe(s2, &o2);
+	ASSERT_HUNG_UP(&o1);
+	ASSERT_HUNG_UP(&o2);
+}
+
 /* TIOCVHANGUP on one fd hangs up every fd of the tty, the caller's too. */
 TEST(tiocvhangup_old_fds)
 {
-	struct tty_obs o1, o2;
 	char name[64];
 	int m, s, s2;
 
 	ASSERT_EQ(0, open_pty(&m, &s, name, sizeof(name)));
 	s2 = open(name, O_RDWR | O_NOCTTY);
 	ASSERT_LE(0, s2);
-	ASSERT_LIVE(s);
-
-	ASSERT_EQ(0, ioctl(s2, TIOCVHANGUP));
-	observe(s, &o1);
-	observe(s2, &o2);
-	ASSERT_HUNG_UP(&o1);
-	ASSERT_HUNG_UP(&o2);
+	hang_up_both(_metadata, s, s2);
 	close(m);
 }
 
@@ -208,7 +217,6 @@ TEST(vt_vhangup_in_new_session)
 
 TEST(vt_tiocvhangup_old_fds)
 {
-	struct tty_obs o1, o2;
 	int s = open("/dev/tty2", O_RDWR | O_NOCTTY), s2;
 
 	if (no_vt(s))
@@ -216,13 +224,7 @@ TEST(vt_tiocvhangup_old_fds)
 	ASSERT_LE(0, s);
 	s2 = open("/dev/tty2", O_RDWR | O_NOCTTY);
 	ASSERT_LE(0, s2);
-	ASSERT_LIVE(s);
-
-	ASSERT_EQ(0, ioctl(s2, TIOCVHANGUP));
-	observe(s, &o1);
-	observe(s2, &o2);
-	ASSERT_HUNG_UP(&o1);
-	ASSERT_HUNG_UP(&o2);
+	hang_up_both(_metadata, s, s2);
 	/* A fresh open gets a tty that works. */
 	s = open("/dev/tty2", O_RDWR | O_NOCTTY);
 	ASSERT_LE(0, s);

@@ -402,10 +402,7 @@ TEST_F_TIMEOUT(race, master_close_vs_tiocvhangup, 300)
 		}
 		end = now_s() + CLOSE_SECS;
 		for (i = 0; i <= CLOSE_THREADS; i++) {
-			while (!__atomic_load_n(&c[i].done, __ATOMIC_SEQ_CST) &&
-			       now_s() < end)
-				usleep(1000);
-			ASSERT_EQ(1, __atomic_load_n(&c[i].done, __ATOMIC_SEQ_CST))
+			ASSERT_EQ(1, wait_flag(&c[i].done, end))
 				TH_LOG("round %d: a %s did not return within %.0f s",
 				       round, c[i].closes ? "master close" : "TIOCVHANGUP",
 				       CLOSE_SECS);

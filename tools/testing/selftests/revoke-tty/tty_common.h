@@ -156,6 +156,33 @@ static inline int wait_for(pid_t pid, double secs)
 	return -1;
 }
 
+/* Wait for @flag until @deadline (now_s()); return its value. */
+static inline int wait_flag(int *flag, double deadline)
+{
+	while (!__atomic_load_n(flag, __ATOMIC_SEQ_CST) && now_s() < deadline)
+		usleep(1000);
+	return __atomic_load_n(flag, __ATOMIC_SEQ_CST);
+}
+
+/* TIOCVHANGUP from a thread of its own, which may be kept waiting. */
+struct hangup_call {
+	int fd;
+	int rc;
+	int err;
+	int done;
+};
+
+static inline void *hangup_thread(void *arg)
+{
+	struct hangup_call *h = arg;
+
+	errno = 0;
+	h->rc = ioctl(h->fd, TIOCVHANGUP);
+	h->err = errno;
+	__atomic_store_n(&h->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
 /* The tty behind /dev/console, e.g. "ttyS0", or "" if there is none. */
 static inline void console_tty(char *name, size_t len)
 {
