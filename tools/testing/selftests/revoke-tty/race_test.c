@@ -25,9 +25,21 @@
  * race.master_close_vs_tiocvhangup: threads call TIOCVHANGUP on their own
  * fds of a pty slave while another closes the master, which hangs the
  * slave up too: nothing deadlocks and every fd ends up hung up.
+ *
+ * race.vt_hangups: race.hangups on a virtual terminal (tty5), with the
+ * VT's own waits: threads call VT_WAITACTIVE, VT_WAITEVENT and pastes of
+ * the selection besides read, write, poll and ioctls, while one thread
+ * switches between the terminal shown at the start and tty5 through
+ * /dev/tty0 (which the hangups leave alone) and another hangs tty5 up,
+ * for at least REVOKE_TTY_MIN_VT_HANGUPS (default 2000) hangups and 10 s.
+ * A wait ends with its switch or event, or fails with EIO at a hangup.
+ * Then, with the terminal of the start shown again, the hangups go on and
+ * each thread makes VT_LAST_WAITS waits that only a hangup can end.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <linux/tiocl.h>
+#include <linux/vt.h>
 #include "tty_common.h"
 #include "../kselftest_harness.h"
 
@@ -35,6 +47,7 @@
 #define MIN_SECONDS	10.0
 #define MAX_SECONDS	300.0
 #define DEFAULT_MIN_HANGUPS 10000
+#define DEFAULT_MIN_VT_HANGUPS 2000
 
 struct race {
 	char name[64];
@@ -48,6 +61,14 @@ struct race {
 	long hung_up_results;
 	long bad;
 	char bad_what[128];
+	/* race.vt_hangups */
+	int workers_left;
+	int home;
+	int vt;
+	long switches;
+	int switched_back;
+	int last_kind;
+	long waits_ended;
 };
 
 static void bad(struct race *r, const char *what, long rc, int err)
@@ -60,6 +81,63 @@ static void bad(struct race *r, const char *what, long rc, int err)
 static int stopping(struct race *r)
 {
 	return __atomic_load_n(&r->stop, __ATOMIC_RELAXED);
+}
+
+/* An ioctl gives 0, or EIO on a hung-up fd. */
+static void ioctl_result(struct race *r, const char *what, long rc)
+{
+	if (rc < 0 && errno == EIO)
+		__atomic_fetch_add(&r->hung_up_results, 1, __ATOMIC_RELAXED);
+	else if (rc)
+		bad(r, what, rc, errno);
+}
+
+/*
+ * A wait of a virtual terminal's on @fd, as @kind says: VT_WAITACTIVE for
+ * terminal @vt, VT_WAITEVENT for a switch, or a paste of the selection,
+ * which waits while the input is full. They end with their switch or
+ * event, or at a hangup.
+ */
+static long vt_wait(int fd, int kind, int vt)
+{
+	struct vt_event ev = { .event = VT_EVENT_SWITCH };
+	char paste = TIOCL_PASTESEL;
+
+	switch (kind) {
+	case 0:
+		return ioctl(fd, VT_WAITACTIVE, vt);
+	case 1:
+		return ioctl(fd, VT_WAITEVENT, &ev);
+	default:
+		return ioctl(fd, TIOCLINUX, &paste);
+	}
+}
+
+/* A call of a virtual terminal's own on @fd. */
+static void vt_call(struct race *r, int fd, unsigned int *seed)
+{
+	struct vt_stat st;
+	struct termios t;
+	long rc;
+	int kind;
+
+	switch (kind = rand_r(seed) % 5) {
+	case 0:
+		rc = ioctl(fd, VT_GETSTATE, &st);
+		break;
+	case 1:
+		rc = ioctl(fd, TCGETS, &t);
+		if (!rc) {
+			/* Raw, so that pastes fill the input. */
+			cfmakeraw(&t);
+			rc = ioctl(fd, TCSETS, &t);
+		}
+		break;
+	default:
+		rc = vt_wait(fd, kind - 2, rand_r(seed) % 2 ? r->home : r->vt);
+		break;
+	}
+	ioctl_result(r, "VT ioctl", rc);
 }
 
 /* One call of a random method on @fd; check the result is a possible one. */
@@ -76,7 +154,7 @@ static void one_call(struct race *r, int fd, unsigned int *seed)
 	/* Odd while the hangup thread is inside TIOCVHANGUP. */
 	seq = __atomic_load_n(&r->hangup_seq, __ATOMIC_SEQ_CST);
 	errno = 0;
-	switch (rand_r(seed) % 9) {
+	switch (rand_r(seed) % (r->vt ? 11 : 9)) {
 	case 0:
 	case 1:
 		rc = read(fd, buf, sizeof(buf));
@@ -109,10 +187,11 @@ static void one_call(struct race *r, int fd, unsigned int *seed)
 	case 7:
 		rc = ioctl(fd, TIOCOUTQ, &n);
 ioctl_result:
-		if (rc < 0 && errno == EIO)
-			__atomic_fetch_add(&r->hung_up_results, 1, __ATOMIC_RELAXED);
-		else if (rc)
-			bad(r, "ioctl", rc, errno);
+		ioctl_result(r, "ioctl", rc);
+		break;
+	case 9:
+	case 10:
+		vt_call(r, fd, seed);
 		break;
 	default:
 		if (rand_r(seed) % 8)
@@ -125,6 +204,39 @@ ioctl_result:
 	__atomic_fetch_add(&r->calls, 1, __ATOMIC_RELAXED);
 	if ((seq & 1) || __atomic_load_n(&r->hangup_seq, __ATOMIC_SEQ_CST) != seq)
 		__atomic_fetch_add(&r->calls_in_hangups, 1, __ATOMIC_RELAXED);
+}
+
+#define VT_RACE 5
+#define VT_LAST_WAITS 20
+
+/*
+ * Once nothing switches terminals any more, a wait on a fresh file of tty5
+ * ends only at a hangup, with EIO: VT_WAITACTIVE for tty5, VT_WAITEVENT or
+ * pastes into the input until one fails, as @kind says. Before this
+ * series the first two slept on.
+ */
+static void vt_last_waits(struct race *r, int kind)
+{
+	int fd, i;
+	long rc;
+
+	for (i = 0; i < VT_LAST_WAITS; i++) {
+		fd = open(r->name, O_RDWR | O_NOCTTY);
+		if (fd < 0) {
+			bad(r, "open", fd, errno);
+			return;
+		}
+		errno = 0;
+		/* A paste returns at once until the input is full. */
+		do
+			rc = vt_wait(fd, kind, r->vt);
+		while (!rc && kind == 2);
+		if (rc != -1 || errno != EIO)
+			bad(r, "a wait after the last switch", rc, errno);
+		else
+			__atomic_fetch_add(&r->waits_ended, 1, __ATOMIC_RELAXED);
+		close(fd);
+	}
 }
 
 static void *worker(void *arg)
@@ -142,21 +254,34 @@ static void *worker(void *arg)
 			break;
 		}
 		__atomic_fetch_add(&r->opens, 1, __ATOMIC_RELAXED);
-		for (i = rand_r(&seed) % 16; i >= 0; i--)
+		for (i = rand_r(&seed) % 16; i >= 0 && !stopping(r); i--)
 			one_call(r, fd, &seed);
 		rc = close(fd);
 		if (rc)
 			bad(r, "close", rc, errno);
 	}
+	if (r->vt) {
+		/* The switcher stops first: wait for its last switch. */
+		while (!__atomic_load_n(&r->switched_back, __ATOMIC_SEQ_CST))
+			usleep(1000);
+		vt_last_waits(r, __atomic_fetch_add(&r->last_kind, 1,
+						    __ATOMIC_RELAXED));
+	}
+	__atomic_fetch_sub(&r->workers_left, 1, __ATOMIC_SEQ_CST);
 	return NULL;
 }
 
+/*
+ * Hangs the tty up until the end; on a VT until the workers are gone, so
+ * that no wait is left asleep.
+ */
 static void *hangup_loop(void *arg)
 {
 	struct race *r = arg;
 	int fd, rc;
 
-	while (!stopping(r)) {
+	while (r->vt ? __atomic_load_n(&r->workers_left, __ATOMIC_SEQ_CST) :
+	       !stopping(r)) {
 		fd = open(r->name, O_RDWR | O_NOCTTY | O_NONBLOCK);
 		if (fd < 0) {
 			bad(r, "open (hangup thread)", fd, errno);
@@ -199,6 +324,49 @@ static long env_long(const char *name, long def)
 	return v && *v ? strtol(v, NULL, 0) : def;
 }
 
+/* Start the workers and the hangup thread. */
+static void race_start(struct __test_metadata *_metadata, struct race *r,
+		       pthread_t *workers, pthread_t *hang)
+{
+	int i;
+
+	r->workers_left = WORKERS;
+	for (i = 0; i < WORKERS; i++)
+		ASSERT_EQ(0, pthread_create(&workers[i], NULL, worker, r));
+	ASSERT_EQ(0, pthread_create(hang, NULL, hangup_loop, r));
+}
+
+/* Race for MIN_SECONDS and @min_hangups, at most MAX_SECONDS; then stop. */
+static void race_on(struct race *r, double start, long min_hangups)
+{
+	double t;
+
+	do {
+		usleep(100000);
+		t = now_s() - start;
+	} while ((t < MIN_SECONDS ||
+		  __atomic_load_n(&r->hangups, __ATOMIC_RELAXED) < min_hangups) &&
+		 t < MAX_SECONDS && !__atomic_load_n(&r->bad, __ATOMIC_RELAXED));
+	__atomic_store_n(&r->stop, 1, __ATOMIC_RELAXED);
+}
+
+static void race_report(struct __test_metadata *_metadata, struct race *r,
+			double start, long min_hangups)
+{
+	TH_LOG("%.1f s: %ld hangups, %ld opens, %ld calls, %ld of them hung up",
+	       now_s() - start, r->hangups, r->opens, r->calls, r->hung_up_results);
+	if (r->vt)
+		TH_LOG("%ld switches of the terminal shown", r->switches);
+	TH_LOG("%ld calls overlapped a TIOCVHANGUP", r->calls_in_hangups);
+	EXPECT_EQ(0, r->bad)
+		TH_LOG("%ld unexpected results, first: %s", r->bad, r->bad_what);
+	EXPECT_LE(min_hangups, r->hangups)
+		TH_LOG("only %ld hangups in %.0f s", r->hangups, MAX_SECONDS);
+	EXPECT_LT(0, r->hung_up_results);
+	EXPECT_LE(min_hangups / 10, r->calls_in_hangups)
+		TH_LOG("the hangups did not race the calls");
+}
+
 FIXTURE(race) {
 };
 
@@ -215,7 +383,7 @@ TEST_F_TIMEOUT(race, hangups, 400)
 	long min_hangups = env_long("REVOKE_TTY_MIN_HANGUPS", DEFAULT_MIN_HANGUPS);
 	pthread_t workers[WORKERS], hang, feed;
 	struct race r = {};
-	double start, t;
+	double start;
 	int slave, i;
 
 	ASSERT_EQ(0, open_pty(&r.master, &slave, r.name, sizeof(r.name)));
@@ -225,19 +393,9 @@ TEST_F_TIMEOUT(race, hangups, 400)
 	       MIN_SECONDS, min_hangups, MAX_SECONDS);
 
 	start = now_s();
-	for (i = 0; i < WORKERS; i++)
-		ASSERT_EQ(0, pthread_create(&workers[i], NULL, worker, &r));
-	ASSERT_EQ(0, pthread_create(&hang, NULL, hangup_loop, &r));
+	race_start(_metadata, &r, workers, &hang);
 	ASSERT_EQ(0, pthread_create(&feed, NULL, master_side, &r));
-
-	do {
-		usleep(100000);
-		t = now_s() - start;
-	} while ((t < MIN_SECONDS ||
-		  __atomic_load_n(&r.hangups, __ATOMIC_RELAXED) < min_hangups) &&
-		 t < MAX_SECONDS && !__atomic_load_n(&r.bad, __ATOMIC_RELAXED));
-
-	__atomic_store_n(&r.stop, 1, __ATOMIC_RELAXED);
+	race_on(&r, start, min_hangups);
 	pthread_join(hang, NULL);
 	pthread_join(feed, NULL);
 	/*
@@ -248,17 +406,7 @@ TEST_F_TIMEOUT(race, hangups, 400)
 	for (i = 0; i < WORKERS; i++)
 		pthread_join(workers[i], NULL);
 	close(slave);
-
-	TH_LOG("%.1f s: %ld hangups, %ld opens, %ld calls, %ld of them hung up",
-	       now_s() - start, r.hangups, r.opens, r.calls, r.hung_up_results);
-	TH_LOG("%ld calls overlapped a TIOCVHANGUP", r.calls_in_hangups);
-	EXPECT_EQ(0, r.bad) TH_LOG("%ld unexpected results, first: %s", r.bad, r.bad_what);
-	EXPECT_LE(min_hangups, r.hangups)
-		TH_LOG("only %ld hangups in %.0f s (REVOKE_TTY_MIN_HANGUPS)",
-		       r.hangups, MAX_SECONDS);
-	EXPECT_LT(0, r.hung_up_results);
-	EXPECT_LE(min_hangups / 10, r.calls_in_hangups)
-		TH_LOG("the hangups did not race the calls");
+	race_report(_metadata, &r, start, min_hangups);
 }
 
 #define MAX_THREADS 8
@@ -422,6 +570,95 @@ TEST_F_TIMEOUT(race, master_close_vs_tiocvhangup, 300)
 		observe(slave, &o);
 		ASSERT_HUNG_UP(&o);
 	}
+}
+
+/* Show tty5 and the terminal shown at the start in turn, then the latter. */
+static void *vt_switcher(void *arg)
+{
+	struct race *r = arg;
+	unsigned int seed = (unsigned long)pthread_self();
+	int fd = -1, to = r->vt, rc;
+
+	while (!stopping(r)) {
+		/* A new file of /dev/tty0 now and then, on either terminal. */
+		if (fd < 0 || !(rand_r(&seed) % 8)) {
+			if (fd >= 0)
+				close(fd);
+			fd = open("/dev/tty0", O_RDWR | O_NOCTTY);
+			if (fd < 0) {
+				bad(r, "open /dev/tty0", fd, errno);
+				break;
+			}
+		}
+		rc = ioctl(fd, VT_ACTIVATE, to);
+		if (!rc)
+			rc = ioctl(fd, VT_WAITACTIVE, to);
+		if (rc) {
+			bad(r, "VT_ACTIVATE/VT_WAITACTIVE on /dev/tty0", rc, errno);
+			break;
+		}
+		__atomic_fetch_add(&r->switches, 1, __ATOMIC_RELAXED);
+		to = to == r->vt ? r->home : r->vt;
+		usleep(rand_r(&seed) % 2000);
+	}
+	if (fd >= 0) {
+		if (ioctl(fd, VT_ACTIVATE, r->home) ||
+		    ioctl(fd, VT_WAITACTIVE, r->home))
+			bad(r, "switching back", -1, errno);
+		close(fd);
+	}
+	__atomic_store_n(&r->switched_back, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+TEST_F_TIMEOUT(race, vt_hangups, 400)
+{
+	long min_hangups = env_long("REVOKE_TTY_MIN_VT_HANGUPS",
+				    DEFAULT_MIN_VT_HANGUPS);
+	/* The whole screen shown; the kernel clamps it to its size. */
+	struct tiocl_selection sel = {
+		.xs = 1, .ys = 1, .xe = 1000, .ye = 1000,
+		.sel_mode = TIOCL_SELCHAR,
+	};
+	char set[1 + sizeof(sel)] = { TIOCL_SETSEL };
+	pthread_t workers[WORKERS], hang, sw;
+	struct race r = {};
+	struct vt_stat st;
+	double start, end;
+	int fd, i;
+
+	snprintf(r.name, sizeof(r.name), "/dev/tty%d", VT_RACE);
+	fd = open(r.name, O_RDWR | O_NOCTTY);
+	if (fd < 0 && (errno == ENOENT || errno == ENXIO || errno == ENODEV))
+		SKIP(return, "no virtual terminal %s: %s", r.name, strerror(errno));
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, VT_GETSTATE, &st));
+	r.home = st.v_active;
+	ASSERT_NE(r.home, VT_RACE);
+	memcpy(set + 1, &sel, sizeof(sel));
+	ASSERT_EQ(0, ioctl(fd, TIOCLINUX, set));
+	close(fd);
+	TH_LOG("racing on %s for %.0f s and %ld hangups, at most %.0f s",
+	       r.name, MIN_SECONDS, min_hangups, MAX_SECONDS);
+
+	start = now_s();
+	r.vt = VT_RACE;
+	race_start(_metadata, &r, workers, &hang);
+	ASSERT_EQ(0, pthread_create(&sw, NULL, vt_switcher, &r));
+	race_on(&r, start, min_hangups);
+	pthread_join(sw, NULL);
+	end = now_s() + 30;
+	while (__atomic_load_n(&r.workers_left, __ATOMIC_SEQ_CST) && now_s() < end)
+		usleep(1000);
+	ASSERT_EQ(0, __atomic_load_n(&r.workers_left, __ATOMIC_SEQ_CST))
+		TH_LOG("a wait on %s did not return within 30 s of the last switch",
+		       r.name);
+	pthread_join(hang, NULL);
+	for (i = 0; i < WORKERS; i++)
+		pthread_join(workers[i], NULL);
+	race_report(_metadata, &r, start, min_hangups);
+	EXPECT_LT(0, r.switches);
+	EXPECT_EQ(WORKERS * VT_LAST_WAITS, r.waits_ended);
 }
 
 TEST_HARNESS_MAIN
