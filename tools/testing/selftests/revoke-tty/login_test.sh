@@ -6,6 +6,8 @@ exec expect -f "$0" "$@"
 #
 # Real logins on a serial line: agetty on ttyS1, driven from ttyS2 (the
 # harness joins the two like a null-modem cable), login(1) and a shell.
+# With the argument "vt", the same on virtual terminal tty6, driven by
+# vt_term, which types into it and reads its screen.
 # In the first session a background process opens the line and ignores
 # SIGHUP; then the user logs out.  The exit of the session leader hangs
 # the line up (disassociate_ctty -> tty_vhangup_session), which must cut
@@ -24,6 +26,13 @@ exec expect -f "$0" "$@"
 
 set timeout 60
 set here [file dirname [info script]]
+if {[lindex $argv 0] eq "vt"} {
+	set line tty6
+	set getty_args [list --noclear $line linux]
+} else {
+	set line ttyS1
+	set getty_args [list -L 115200 $line vt100]
+}
 set spyout /tmp/login_test.spy
 set stop /tmp/login_test.stop
 set spyout2 /tmp/login_test.spy2
@@ -38,11 +47,16 @@ proc fail {msg} {
 	catch {exec sleep 0.5}
 	catch {puts [exec cat $spyout]}
 	catch {puts [exec cat $spyout2]}
-	catch {exec pkill -KILL -t ttyS1}
+	catch {exec pkill -KILL -t $line}
 	exit 1
 }
 
-foreach f {/dev/ttyS1 /dev/ttyS2 /sbin/agetty /bin/login} {
+if {$line eq "ttyS1"} {
+	set needs {/dev/ttyS1 /dev/ttyS2}
+} else {
+	set needs [list /dev/$line]
+}
+foreach f [concat $needs {/sbin/agetty /bin/login}] {
 	if {![file exists $f]} { skip "$f is missing" }
 }
 if {[catch {exec id revoke}]} { skip "no test account 'revoke'" }
@@ -54,16 +68,22 @@ set spy /tmp/login_test.tty_spy
 file copy -force $here/tty_spy $spy
 file attributes $spy -permissions 0755
 
-exec stty -F /dev/ttyS2 115200 raw -echo clocal
-spawn -noecho -open [open /dev/ttyS2 r+]
+if {$line eq "ttyS1"} {
+	exec stty -F /dev/ttyS2 115200 raw -echo clocal
+	spawn -noecho -open [open /dev/ttyS2 r+]
+} else {
+	if {![file executable $here/vt_term]} { fail "vt_term is not built" }
+	spawn -noecho $here/vt_term 6
+}
 expect_before {
 	"SPY-WRITE" { fail "the old fd wrote into the new session" }
 }
 
-# login ?AGETTY-OPTIONS? ?AT-PROMPT?: start agetty on ttyS1 and log in as
-# the test account; AT-PROMPT runs once agetty asks for the user name.
+# login ?AGETTY-OPTIONS? ?AT-PROMPT?: start agetty on the line and log in
+# as the test account; AT-PROMPT runs once agetty asks for the user name.
 proc login {{opts {}} {at_prompt {}}} {
-	exec setsid /sbin/agetty {*}$opts -L 115200 ttyS1 vt100 &
+	global getty_args
+	exec setsid /sbin/agetty {*}$opts {*}$getty_args &
 	# agetty prints its prompt when it opens the line; poke it until it does.
 	set tries 0
 	while 1 {
@@ -122,9 +142,9 @@ proc check_spy {report what} {
 
 # First session: a background job keeps an fd of the line, then logout.
 login
-send "$spy /dev/ttyS1 $stop > $spyout 2>&1 & disown\r"
+send "$spy /dev/$line $stop > $spyout 2>&1 & disown\r"
 prompt
-if {![wait_spy opened]} { fail "the spy did not open /dev/ttyS1" }
+if {![wait_spy opened]} { fail "the spy did not open /dev/$line" }
 send "exit\r"
 if {![wait_spy hungup]} { fail "the logout did not hang up the old fd" }
 
@@ -132,7 +152,7 @@ if {![wait_spy hungup]} { fail "the logout did not hang up the old fd" }
 login
 send "echo SESSION-\$((6*7)) \$(tty)\r"
 expect {
-	"SESSION-42 /dev/ttyS1" {}
+	"SESSION-42 /dev/$line" {}
 	timeout { fail "the session does not run commands" }
 }
 # Type a secret into the session; the spy must not see it.
@@ -161,19 +181,19 @@ expect {
 	"logout" {}
 	timeout { fail "the session did not log out" }
 }
-catch {exec pkill -KILL -t ttyS1}
+catch {exec pkill -KILL -t $line}
 # The logout hangup takes the line from every process of the session; an
 # open of the line waits for a hangup in progress.
 for {set i 0} {$i < 100} {incr i} {
-	if {[catch {exec pgrep -t ttyS1}]} break
+	if {[catch {exec pgrep -t $line}]} break
 	after 100
 }
-if {$i == 100} { fail "processes of the first sessions are still on ttyS1" }
+if {$i == 100} { fail "processes of the first sessions are still on $line" }
 after 500
 
 # Third session, through vhangup(2): a process of no session opens the line.
-exec setsid $spy /dev/ttyS1 $stop2 > $spyout2 2>@1 &
-if {![wait_spy opened $spyout2]} { fail "the second spy did not open /dev/ttyS1" }
+exec setsid $spy /dev/$line $stop2 > $spyout2 2>@1 &
+if {![wait_spy opened $spyout2]} { fail "the second spy did not open /dev/$line" }
 # Until the login program runs, nothing hangs the line up.
 login [list -l $vhlogin] {
 	after 500
@@ -197,8 +217,8 @@ set report2 [exec cat $spyout2]
 puts $report2
 check_spy $report2 "the fd opened before vhangup()"
 send "exit\r"
-catch {exec pkill -KILL -t ttyS1}
+catch {exec pkill -KILL -t $line}
 catch {close}
 
-puts "PASS: logins on ttyS1; old fds cut off by the logout and by vhangup()"
+puts "PASS: logins on $line; old fds cut off by the logout and by vhangup()"
 exit 0
