@@ -11,7 +11,10 @@
  * (tty2), VT_WAITACTIVE, VT_WAITEVENT and a paste of the selection into
  * a full input fail with EIO (before this series the first two slept on,
  * and the paste kept the hangup itself waiting), while a VT_WAITACTIVE
- * through /dev/tty0, which the hangup leaves alone, sleeps on.
+ * through /dev/tty0, which the hangup leaves alone, sleeps on. A splice
+ * into the tty from an empty pipe waits for the pipe, not for the tty: the
+ * hangup does not wait for it, and its write fails with EIO once the pipe
+ * has data.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -31,7 +34,7 @@
 
 enum op {
 	OP_READ, OP_WRITE, OP_POLL, OP_EPOLL, OP_TCDRAIN, OP_TIOCMIWAIT, OP_OPEN,
-	OP_WAITACTIVE, OP_WAITEVENT, OP_PASTE
+	OP_WAITACTIVE, OP_WAITEVENT, OP_PASTE, OP_SPLICE
 };
 
 struct blocked {
@@ -95,6 +98,10 @@ static void *blocker(void *arg)
 		do
 			b->rc = ioctl(b->fd, TIOCLINUX, &paste);
 		while (b->rc == 0);
+		break;
+	case OP_SPLICE:
+		/* From the pipe @arg, which is empty. */
+		b->rc = splice(b->arg, NULL, b->fd, NULL, 4096, 0);
 		break;
 	}
 	b->err = errno;
@@ -414,6 +421,55 @@ TEST_F_TIMEOUT(carrier, open_starts_over_at_hangup, 30)
 	EXPECT_TRUE(t.c_cflag & CLOCAL);
 	EXPECT_EQ(1, write(b.rc, "o", 1));
 	EXPECT_EQ(0, close(b.rc));
+}
+
+/*
+ * A splice into the tty from an empty pipe sleeps until the pipe has data,
+ * a wait of the pipe's: the hangup neither waits for it nor ends it, as
+ * before this series. Once the pipe has data the write fails with EIO, as
+ * every write on a hung-up file. (While the whole splice was counted as a
+ * call of the tty's, the hangup waited for it until the revoke interrupted
+ * it, 3 s later.)
+ */
+TEST(splice_from_empty_pipe_at_hangup)
+{
+	/* Static: the threads may outlive a failed test's stack frame. */
+	static struct blocked b = { .op = OP_SPLICE };
+	static struct hangup_call h;
+	int m, s, s2, p[2];
+	pthread_t th, hth;
+	char name[64];
+	double start;
+
+	ASSERT_EQ(0, open_pty(&m, &s, name, sizeof(name)));
+	s2 = open(name, O_RDWR | O_NOCTTY);
+	ASSERT_LE(0, s2);
+	ASSERT_EQ(0, pipe(p));
+	b.fd = s;
+	b.arg = p[0];
+	start_blocked(_metadata, &b, &th);
+	h.fd = s2;
+	start = now_s();
+	ASSERT_EQ(0, pthread_create(&hth, NULL, hangup_thread, &h));
+	ASSERT_EQ(1, wait_flag(&h.done, start + BACK_S))
+		TH_LOG("the hangup waited for a splice waiting for its pipe");
+	pthread_join(hth, NULL);
+	ASSERT_EQ(0, h.rc) TH_LOG("TIOCVHANGUP: %s", strerror(h.err));
+	usleep(100000);
+	EXPECT_EQ(0, __atomic_load_n(&b.done, __ATOMIC_SEQ_CST))
+		TH_LOG("the hangup ended the splice: %ld (%s)", b.rc,
+		       strerror(b.err));
+	ASSERT_EQ(1, write(p[1], "x", 1));
+	ASSERT_EQ(1, wait_flag(&b.done, now_s() + BACK_S))
+		TH_LOG("the splice did not return once its pipe had data");
+	pthread_join(th, NULL);
+	EXPECT_EQ(-1, b.rc);
+	EXPECT_EQ(EIO, b.err);
+	close(p[0]);
+	close(p[1]);
+	close(s2);
+	close(s);
+	close(m);
 }
 
 /*

@@ -6,7 +6,9 @@
  * interrupted after a grace period, a caller in flight that does not look
  * at the revoke is waited for, a method may revoke its own file (alone or from
  * many threads at once), and an unplug-style revoke leaves the device
- * working for new opens.
+ * working for new opens. A splice into the file from an empty pipe waits for
+ * the pipe, outside the driver: the revoke does not wait for it, and once
+ * the pipe has data it reaches the revoked operations.
  */
 #define _GNU_SOURCE
 #include <poll.h>
@@ -39,6 +41,7 @@ enum op {
 	OP_SLEEP_DEAF,
 	OP_AIO_READ,
 	OP_URING_READ,
+	OP_SPLICE,
 };
 
 struct blocked {
@@ -47,6 +50,7 @@ struct blocked {
 	int epfd;
 	aio_context_t aio;
 	struct uring *ring;
+	int pipe;
 	long rc;
 	int err;
 	unsigned int events;
@@ -99,6 +103,9 @@ static void *blocker(void *arg)
 	case OP_URING_READ:
 		b->rc = uring_run(b->ring, IORING_OP_READ, b->fd, buf,
 				  sizeof(buf));
+		break;
+	case OP_SPLICE:
+		b->rc = splice(b->pipe, NULL, b->fd, NULL, sizeof(buf), 0);
 		break;
 	}
 	b->err = errno;
@@ -158,6 +165,7 @@ FIXTURE_VARIANT_ADD(blocked, ioctl_sleep) { .op = OP_SLEEP };
 FIXTURE_VARIANT_ADD(blocked, ioctl_sleep_deaf) { .op = OP_SLEEP_DEAF };
 FIXTURE_VARIANT_ADD(blocked, aio_read) { .op = OP_AIO_READ };
 FIXTURE_VARIANT_ADD(blocked, io_uring_read) { .op = OP_URING_READ };
+FIXTURE_VARIANT_ADD(blocked, splice_from_empty_pipe) { .op = OP_SPLICE };
 
 FIXTURE_SETUP(blocked)
 {
@@ -231,10 +239,15 @@ static void run_blocked(struct __test_metadata *_metadata, int fd, int epfd,
 	double secs = op == OP_SLEEP_DEAF ? DEAF_SECS : KICK_SECS;
 	struct trv_stats st;
 	double start, ctl_end;
+	int p[2] = { -1, -1 };
 	pthread_t th;
 	char c;
 	long ret;
 
+	if (op == OP_SPLICE) {
+		ASSERT_EQ(0, pipe(p));
+		b.pipe = p[0];
+	}
 	ASSERT_EQ(0, pthread_create(&th, NULL, blocker, &b));
 	ASSERT_EQ(0, wait_flag(&b.entered, 10));
 	ASSERT_TRUE(!in_method(op) || !wait_in_method(1, 10))
@@ -250,6 +263,16 @@ static void run_blocked(struct __test_metadata *_metadata, int fd, int epfd,
 	ctl_end = now_s();
 	/* The kick got the blocked caller out before the revoke returned. */
 	EXPECT_EQ(0, ret) TH_LOG("%ld callers still inside", ret);
+	if (op == OP_SPLICE) {
+		/* It waits for its pipe, and the revoke did not wait for it. */
+		EXPECT_GT(KICK_SECS, ctl_end - start)
+			TH_LOG("the revoke took %.3f s", ctl_end - start);
+		usleep(100000);
+		EXPECT_EQ(0, __atomic_load_n(&b.done, __ATOMIC_SEQ_CST))
+			TH_LOG("the revoke ended the splice: %ld (%s)", b.rc,
+			       strerror(b.err));
+		ASSERT_EQ(1, write(p[1], "x", 1));
+	}
 	ASSERT_EQ(0, wait_flag(&b.done, start + secs - now_s()))
 		TH_LOG("the blocked call did not return within %.1f s of the revoke",
 		       secs);
@@ -270,6 +293,8 @@ static void run_blocked(struct __test_metadata *_metadata, int fd, int epfd,
 		 * The revoke interrupted it as a signal would; the ioctl,
 		 * restarted, reached the revoked operations.
 		 */
+	case OP_SPLICE:
+		/* Its write reached the revoked operations. */
 		EXPECT_EQ(-1, b.rc);
 		EXPECT_EQ(ENODEV, b.err) TH_LOG("%s", strerror(b.err));
 		break;
@@ -301,6 +326,10 @@ static void run_blocked(struct __test_metadata *_metadata, int fd, int epfd,
 		break;
 	}
 
+	if (op == OP_SPLICE) {
+		close(p[0]);
+		close(p[1]);
+	}
 	/* The file stays revoked. */
 	ret = read(fd, &c, 1);
 	EXPECT_EQ(-1, ret);
