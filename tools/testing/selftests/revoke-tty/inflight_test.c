@@ -10,8 +10,14 @@
  * not return before that. Each variant hangs up in another way: TIOCVHANGUP
  * on another fd or on the fd in use (a method revoking its own file),
  * closing the pty master, and vhangup(2).
+ *
+ * inflight.*.tiocsetd_fails: a TIOCSETD held the same way, reading the new
+ * line discipline, when the hangup begins fails with EIO, as it did before
+ * this series (it waited for the whole hangup then, and found it done): it
+ * must not change the line discipline of a tty the hangup is taking down.
  */
 #define _GNU_SOURCE
+#include <linux/tty.h>
 #include "tty_common.h"
 #include "../revoke/uffd_hold.h"
 #include "../kselftest_harness.h"
@@ -83,31 +89,44 @@ FIXTURE_TEARDOWN(inflight)
 	uffd_hold_exit(&self->hold);
 }
 
-TEST_F_TIMEOUT(inflight, hangup_waits, 60)
+/*
+ * Start the hangup @how of the pty @master, @slave in a child; return its
+ * pid. Closing the master, the child's close is the last one: *@master is
+ * closed here.
+ */
+static pid_t start_hangup(struct __test_metadata *_metadata, enum how how,
+			  int *master, int slave, int slave2)
 {
-	int status, early, go[2];
-	double start;
+	int go[2];
 	pid_t pid;
-
-	/* The ioctl is inside the tty once its copy faults. */
-	ASSERT_EQ(0, uffd_hold_start(&self->hold, self->slave, TIOCGWINSZ));
 
 	ASSERT_EQ(0, pipe(go));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid)
-		hang_up(variant->how, self->master, self->slave, self->slave2, go[0]);
-	if (variant->how == VIA_MASTER_CLOSE) {
-		/* The child's close is the last one of the master file. */
-		close(self->master);
-		self->master = -1;
+		hang_up(how, *master, slave, slave2, go[0]);
+	if (how == VIA_MASTER_CLOSE) {
+		close(*master);
+		*master = -1;
 	}
 	ASSERT_EQ(1, write(go[1], "g", 1));
 	close(go[0]);
 	close(go[1]);
+	return pid;
+}
 
-	start = now_s();
-	early = 0;
+/*
+ * Give the hangup @pid HOLD_S to return while the call is held, let the
+ * call go on with @data (NULL: a zero page) and wait for the hangup.
+ * Return whether it returned before the call was let go.
+ */
+static int release_after_hangup(struct __test_metadata *_metadata,
+				struct uffd_hold *hold, pid_t pid,
+				const void *data, size_t len)
+{
+	int status, early = 0;
+	double start = now_s();
+
 	while (now_s() - start < HOLD_S) {
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			early = 1;
@@ -115,17 +134,27 @@ TEST_F_TIMEOUT(inflight, hangup_waits, 60)
 		}
 		usleep(10000);
 	}
-
-	/* Let the ioctl go on: then the hangup may return. */
-	ASSERT_EQ(0, uffd_hold_release(&self->hold));
+	/* Let the call go on: then the hangup may return. */
+	ASSERT_EQ(0, data ? uffd_hold_release_with(hold, data, len) :
+			    uffd_hold_release(hold));
 	if (!early) {
 		status = wait_for(pid, 30);
-		ASSERT_NE(-1, status) TH_LOG("the hangup did not return after the ioctl left");
+		ASSERT_NE(-1, status) TH_LOG("the hangup did not return after the call left");
 	}
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
+	return early;
+}
 
-	EXPECT_EQ(0, early)
+TEST_F_TIMEOUT(inflight, hangup_waits, 60)
+{
+	pid_t pid;
+
+	/* The ioctl is inside the tty once its copy faults. */
+	ASSERT_EQ(0, uffd_hold_start(&self->hold, self->slave, TIOCGWINSZ));
+	pid = start_hangup(_metadata, variant->how, &self->master, self->slave,
+			   self->slave2);
+	EXPECT_EQ(0, release_after_hangup(_metadata, &self->hold, pid, NULL, 0))
 		TH_LOG("the hangup returned while a TIOCGWINSZ was inside the tty");
 	/* The call in flight finished as a live one... */
 	EXPECT_EQ(0, self->hold.rc)
@@ -133,6 +162,27 @@ TEST_F_TIMEOUT(inflight, hangup_waits, 60)
 	/* ...and the fd it used is hung up. */
 	EXPECT_EQ(-1, ioctl(self->slave, TIOCGWINSZ, self->hold.page));
 	EXPECT_EQ(EIO, errno);
+}
+
+TEST_F_TIMEOUT(inflight, tiocsetd_fails, 60)
+{
+	int ldisc = N_NULL, cur;
+	pid_t pid;
+
+	/* Held at the read of the new line discipline. */
+	ASSERT_EQ(0, uffd_hold_start(&self->hold, self->slave, TIOCSETD));
+	pid = start_hangup(_metadata, variant->how, &self->master, self->slave,
+			   self->slave2);
+	release_after_hangup(_metadata, &self->hold, pid, &ldisc, sizeof(ldisc));
+	EXPECT_EQ(-1, self->hold.rc) TH_LOG("TIOCSETD succeeded");
+	EXPECT_EQ(EIO, self->hold.err) TH_LOG("TIOCSETD: %s", strerror(self->hold.err));
+	/* A new file of the tty, if it can still be opened, has N_TTY. */
+	close(self->slave2);
+	self->slave2 = open(self->name, O_RDWR | O_NOCTTY);
+	if (self->slave2 >= 0) {
+		ASSERT_EQ(0, ioctl(self->slave2, TIOCGETD, &cur));
+		EXPECT_EQ(N_TTY, cur);
+	}
 }
 
 TEST_HARNESS_MAIN

@@ -2,9 +2,9 @@
 /*
  * Hold a system call inside a file method with userfaultfd.
  *
- * The call copies its result to a page registered for missing-page
- * faults, so it stops in the middle of the method, holding nothing a
- * revoke needs, until the test resolves the fault. Tests use it to show
+ * The call copies its result to, or its argument from, a page registered
+ * for missing-page faults, so it stops in the middle of the method,
+ * holding nothing a revoke needs, until the test resolves the fault. Tests use it to show
  * that a revoke waits for the calls in flight.
  */
 #ifndef REVOKE_UFFD_HOLD_H
@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -109,6 +110,27 @@ static inline int uffd_hold_release(struct uffd_hold *h)
 	};
 
 	if (ioctl(h->uffd, UFFDIO_ZEROPAGE, &zero))
+		return -1;
+	return pthread_join(h->thread, NULL) ? -1 : 0;
+}
+
+/*
+ * The same with @len bytes of @data at the start of the page and zeros
+ * after them, for a held call that reads its argument from the page.
+ */
+static inline int uffd_hold_release_with(struct uffd_hold *h,
+					 const void *data, size_t len)
+{
+	static char buf[4096];
+	struct uffdio_copy copy = {
+		.dst = (unsigned long)h->page,
+		.src = (unsigned long)buf,
+		.len = sizeof(buf),
+	};
+
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, data, len < sizeof(buf) ? len : sizeof(buf));
+	if (ioctl(h->uffd, UFFDIO_COPY, &copy))
 		return -1;
 	return pthread_join(h->thread, NULL) ? -1 : 0;
 }
