@@ -22,6 +22,7 @@
 #include <linux/tiocl.h>
 #include <linux/vt.h>
 #include "tty_common.h"
+#include "../revoke/thread_state.h"
 #include "../revoke/uffd_hold.h"
 #include "../kselftest_harness.h"
 
@@ -167,26 +168,6 @@ static int fill_output(int fd)
 	}
 	fcntl(fd, F_SETFL, fl);
 	return full == 3 ? 0 : -1;
-}
-
-/* The state letter of thread @tid of this process, as ps(1) shows it. */
-static char thread_state(pid_t tid)
-{
-	char path[64], buf[512], *p;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return '?';
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return '?';
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : '?';
 }
 
 /* Start @b's call in a thread and check that it blocks. */

@@ -116,14 +116,16 @@ static pid_t start_hangup(struct __test_metadata *_metadata, enum how how,
 }
 
 /*
- * Give the hangup @pid HOLD_S to return while the call is held, let the
- * call go on with @data (NULL: a zero page) and wait for the hangup.
- * Return whether it returned before the call was let go.
+ * Give the hangup @pid HOLD_S to return while the call is held, and make
+ * sure it began (it marks @hup_fd hung up first), let the call go on with
+ * @data (NULL: a zero page) and wait for the hangup. Return whether it
+ * returned before the call was let go.
  */
 static int release_after_hangup(struct __test_metadata *_metadata,
-				struct uffd_hold *hold, pid_t pid,
+				struct uffd_hold *hold, pid_t pid, int hup_fd,
 				const void *data, size_t len)
 {
+	struct pollfd p = { .fd = hup_fd };
 	int status, early = 0;
 	double start = now_s();
 
@@ -132,6 +134,10 @@ static int release_after_hangup(struct __test_metadata *_metadata,
 			early = 1;
 			break;
 		}
+		usleep(10000);
+	}
+	while (poll(&p, 1, 0) != 1 || !(p.revents & POLLHUP)) {
+		ASSERT_GT(start + 30, now_s()) TH_LOG("the hangup did not begin");
 		usleep(10000);
 	}
 	/* Let the call go on: then the hangup may return. */
@@ -154,7 +160,8 @@ TEST_F_TIMEOUT(inflight, hangup_waits, 60)
 	ASSERT_EQ(0, uffd_hold_start(&self->hold, self->slave, TIOCGWINSZ));
 	pid = start_hangup(_metadata, variant->how, &self->master, self->slave,
 			   self->slave2);
-	EXPECT_EQ(0, release_after_hangup(_metadata, &self->hold, pid, NULL, 0))
+	EXPECT_EQ(0, release_after_hangup(_metadata, &self->hold, pid,
+					  self->slave2, NULL, 0))
 		TH_LOG("the hangup returned while a TIOCGWINSZ was inside the tty");
 	/* The call in flight finished as a live one... */
 	EXPECT_EQ(0, self->hold.rc)
@@ -173,7 +180,8 @@ TEST_F_TIMEOUT(inflight, tiocsetd_fails, 60)
 	ASSERT_EQ(0, uffd_hold_start(&self->hold, self->slave, TIOCSETD));
 	pid = start_hangup(_metadata, variant->how, &self->master, self->slave,
 			   self->slave2);
-	release_after_hangup(_metadata, &self->hold, pid, &ldisc, sizeof(ldisc));
+	release_after_hangup(_metadata, &self->hold, pid, self->slave2, &ldisc,
+			     sizeof(ldisc));
 	EXPECT_EQ(-1, self->hold.rc) TH_LOG("TIOCSETD succeeded");
 	EXPECT_EQ(EIO, self->hold.err) TH_LOG("TIOCSETD: %s", strerror(self->hold.err));
 	/* A new file of the tty, if it can still be opened, has N_TTY. */

@@ -601,12 +601,13 @@ static void *vt_switcher(void *arg)
 		to = to == r->vt ? r->home : r->vt;
 		usleep(rand_r(&seed) % 2000);
 	}
-	if (fd >= 0) {
-		if (ioctl(fd, VT_ACTIVATE, r->home) ||
-		    ioctl(fd, VT_WAITACTIVE, r->home))
-			bad(r, "switching back", -1, errno);
+	if (fd < 0)
+		fd = open("/dev/tty0", O_RDWR | O_NOCTTY);
+	if (fd < 0 || ioctl(fd, VT_ACTIVATE, r->home) ||
+	    ioctl(fd, VT_WAITACTIVE, r->home))
+		bad(r, "switching back", -1, errno);
+	if (fd >= 0)
 		close(fd);
-	}
 	__atomic_store_n(&r->switched_back, 1, __ATOMIC_SEQ_CST);
 	return NULL;
 }

@@ -18,6 +18,7 @@
 #include <sys/select.h>
 #include <sys/wait.h>
 #include "test_revoke.h"
+#include "thread_state.h"
 #include "../kselftest_harness.h"
 
 /*
@@ -51,6 +52,7 @@ struct blocked {
 	aio_context_t aio;
 	struct uring *ring;
 	int pipe;
+	pid_t tid;
 	long rc;
 	int err;
 	unsigned int events;
@@ -67,6 +69,7 @@ static void *blocker(void *arg)
 	char buf[16];
 	fd_set rfds;
 
+	b->tid = gettid();
 	__atomic_store_n(&b->entered, 1, __ATOMIC_SEQ_CST);
 	errno = 0;
 	switch (b->op) {
@@ -257,6 +260,10 @@ static void run_blocked(struct __test_metadata *_metadata, int fd, int epfd,
 	ASSERT_EQ(0, __atomic_load_n(&b.done, __ATOMIC_SEQ_CST))
 		TH_LOG("the call did not block: rc %ld, %s", b.rc,
 		       strerror(b.err));
+	/* Asleep in the pipe, not about to make the call. */
+	if (op == OP_SPLICE)
+		ASSERT_EQ('S', thread_state(b.tid))
+			TH_LOG("the splice does not sleep");
 
 	start = now_s();
 	ret = trv_ctl(how, NULL);
