@@ -17,98 +17,12 @@
  * has data.
  */
 #define _GNU_SOURCE
-#include <pthread.h>
-#include <sys/epoll.h>
 #include <linux/tiocl.h>
 #include <linux/vt.h>
 #include "tty_common.h"
-#include "../revoke/thread_state.h"
 #include "../revoke/uffd_hold.h"
 #include "../kselftest_harness.h"
-
-/*
- * How long after the hangup began a blocked caller may take to be back:
- * generous for TCG, but less than the 3 s after which a revoke interrupts
- * the calls the kick did not wake.
- */
-#define BACK_S 2.5
-
-enum op {
-	OP_READ, OP_WRITE, OP_POLL, OP_EPOLL, OP_TCDRAIN, OP_TIOCMIWAIT, OP_OPEN,
-	OP_WAITACTIVE, OP_WAITEVENT, OP_PASTE, OP_SPLICE
-};
-
-struct blocked {
-	enum op op;
-	int fd;
-	int epfd;
-	const char *path;
-	int arg;
-	pid_t tid;
-	long rc;
-	int err;
-	unsigned int events;
-	int entered;
-	int done;
-};
-
-static void *blocker(void *arg)
-{
-	struct blocked *b = arg;
-	struct pollfd p = { .fd = b->fd, .events = POLLIN };
-	struct epoll_event ev;
-	struct vt_event vev = { .event = VT_EVENT_SWITCH };
-	char c, paste = TIOCL_PASTESEL;
-
-	b->tid = gettid();
-	__atomic_store_n(&b->entered, 1, __ATOMIC_SEQ_CST);
-	errno = 0;
-	switch (b->op) {
-	case OP_READ:
-		b->rc = read(b->fd, &c, 1);
-		break;
-	case OP_WRITE:
-		b->rc = write(b->fd, "w", 1);
-		break;
-	case OP_POLL:
-		b->rc = poll(&p, 1, -1);
-		b->events = p.revents;
-		break;
-	case OP_EPOLL:
-		b->rc = epoll_wait(b->epfd, &ev, 1, -1);
-		b->events = ev.events;
-		break;
-	case OP_TCDRAIN:
-		b->rc = tcdrain(b->fd);
-		break;
-	case OP_TIOCMIWAIT:
-		b->rc = ioctl(b->fd, TIOCMIWAIT,
-			      TIOCM_CD | TIOCM_RI | TIOCM_DSR | TIOCM_CTS);
-		break;
-	case OP_OPEN:
-		b->rc = open(b->path, O_RDWR | O_NOCTTY);
-		break;
-	case OP_WAITACTIVE:
-		b->rc = ioctl(b->fd, VT_WAITACTIVE, b->arg);
-		break;
-	case OP_WAITEVENT:
-		b->rc = ioctl(b->fd, VT_WAITEVENT, &vev);
-		break;
-	case OP_PASTE:
-		/* Paste until the input is full and a paste sleeps. */
-		do
-			b->rc = ioctl(b->fd, TIOCLINUX, &paste);
-		while (b->rc == 0);
-		break;
-	case OP_SPLICE:
-		/* From the pipe @arg, which is empty. */
-		b->rc = splice(b->arg, NULL, b->fd, NULL, 4096, 0);
-		break;
-	}
-	b->err = errno;
-	__atomic_store_n(&b->done, 1, __ATOMIC_SEQ_CST);
-	return NULL;
-}
+#include "tty_blocked.h"
 
 FIXTURE(blocked) {
 	int m, s, s2;
@@ -168,21 +82,6 @@ static int fill_output(int fd)
 	}
 	fcntl(fd, F_SETFL, fl);
 	return full == 3 ? 0 : -1;
-}
-
-/* Start @b's call in a thread and check that it blocks. */
-static void start_blocked(struct __test_metadata *_metadata,
-			  struct blocked *b, pthread_t *th)
-{
-	ASSERT_EQ(0, pthread_create(th, NULL, blocker, b));
-	while (!__atomic_load_n(&b->entered, __ATOMIC_SEQ_CST))
-		usleep(1000);
-	/* It really blocks: it is still in the call, and asleep. */
-	usleep(300000);
-	ASSERT_EQ(0, __atomic_load_n(&b->done, __ATOMIC_SEQ_CST))
-		TH_LOG("the call did not block: %ld (%s)", b->rc, strerror(b->err));
-	ASSERT_EQ('S', thread_state(b->tid))
-		TH_LOG("the call does not sleep");
 }
 
 /*
@@ -573,18 +472,12 @@ TEST(vt_tty0_sleeps_on_through_hangup)
 	b1.arg = to;
 	start_blocked(_metadata, &b0, &th0);
 	start_blocked(_metadata, &b1, &th1);
-	ASSERT_EQ(0, uffd_hold_start(&hold, fg_fd, TIOCGWINSZ));
-	h.fd = fg_fd;
-	ASSERT_EQ(0, pthread_create(&hth, NULL, hangup_thread, &h));
+	held_hangup_start(_metadata, &hold, &h, &hth, fg_fd);
 	usleep(500000);
 	ASSERT_EQ(0, __atomic_load_n(&b0.done, __ATOMIC_SEQ_CST))
 		TH_LOG("VT_WAITACTIVE through /dev/tty0 returned in the hangup: %ld (%s)",
 		       b0.rc, strerror(b0.err));
-	ASSERT_EQ(0, uffd_hold_release(&hold));
-	ASSERT_EQ(1, wait_flag(&h.done, now_s() + BACK_S))
-		TH_LOG("the hangup did not return");
-	pthread_join(hth, NULL);
-	ASSERT_EQ(0, h.rc);
+	held_hangup_end(_metadata, &hold, &h, hth);
 	usleep(300000);
 	ASSERT_EQ(0, __atomic_load_n(&b0.done, __ATOMIC_SEQ_CST))
 		TH_LOG("VT_WAITACTIVE through /dev/tty0 returned after the hangup: %ld (%s)",

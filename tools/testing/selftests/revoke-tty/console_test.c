@@ -5,10 +5,10 @@
  * files opened on the tty's own device node are.
  */
 #define _GNU_SOURCE
-#include <pthread.h>
 #include "tty_common.h"
 #include "../revoke/uffd_hold.h"
 #include "../kselftest_harness.h"
+#include "tty_blocked.h"
 
 TEST(console_survives_hangup)
 {
@@ -51,27 +51,6 @@ TEST(console_survives_hangup)
 	close(con);
 }
 
-struct miwait {
-	int fd;
-	long rc;
-	int err;
-	int entered;
-	int done;
-};
-
-static void *miwait_thread(void *arg)
-{
-	struct miwait *w = arg;
-
-	__atomic_store_n(&w->entered, 1, __ATOMIC_SEQ_CST);
-	errno = 0;
-	w->rc = ioctl(w->fd, TIOCMIWAIT,
-		      TIOCM_CD | TIOCM_RI | TIOCM_DSR | TIOCM_CTS);
-	w->err = errno;
-	__atomic_store_n(&w->done, 1, __ATOMIC_SEQ_CST);
-	return NULL;
-}
-
 static void on_usr1(int sig)
 {
 }
@@ -86,7 +65,7 @@ static void on_usr1(int sig)
 TEST(console_tiocmiwait_sleeps_on)
 {
 	/* Static: the threads may outlive a failed test's stack frame. */
-	static struct miwait w;
+	static struct blocked w = { .op = OP_TIOCMIWAIT };
 	static struct hangup_call h;
 	static struct uffd_hold hold;
 	struct sigaction sa = { .sa_handler = on_usr1 };
@@ -109,31 +88,20 @@ TEST(console_tiocmiwait_sleeps_on)
 		SKIP(return, "no userfaultfd: %s", strerror(errno));
 	ASSERT_EQ(0, rc) TH_LOG("userfaultfd setup: %s", strerror(errno));
 
-	ASSERT_EQ(0, pthread_create(&th, NULL, miwait_thread, &w));
-	while (!__atomic_load_n(&w.entered, __ATOMIC_SEQ_CST))
-		usleep(1000);
-	usleep(300000);
-	ASSERT_EQ(0, __atomic_load_n(&w.done, __ATOMIC_SEQ_CST))
-		TH_LOG("TIOCMIWAIT did not block: %ld (%s)", w.rc, strerror(w.err));
-
-	ASSERT_EQ(0, uffd_hold_start(&hold, dev, TIOCGWINSZ));
-	h.fd = dev;
-	ASSERT_EQ(0, pthread_create(&hth, NULL, hangup_thread, &h));
+	start_blocked(_metadata, &w, &th);
+	held_hangup_start(_metadata, &hold, &h, &hth, dev);
 	usleep(500000);
 	ASSERT_EQ(0, __atomic_load_n(&w.done, __ATOMIC_SEQ_CST))
 		TH_LOG("TIOCMIWAIT through /dev/console returned in the hangup: %ld (%s)",
 		       w.rc, strerror(w.err));
-	ASSERT_EQ(0, uffd_hold_release(&hold));
-	ASSERT_EQ(1, wait_flag(&h.done, now_s() + 2.5)) TH_LOG("the hangup did not return");
-	pthread_join(hth, NULL);
-	ASSERT_EQ(0, h.rc);
+	held_hangup_end(_metadata, &hold, &h, hth);
 	usleep(300000);
 	ASSERT_EQ(0, __atomic_load_n(&w.done, __ATOMIC_SEQ_CST))
 		TH_LOG("TIOCMIWAIT through /dev/console returned after the hangup: %ld (%s)",
 		       w.rc, strerror(w.err));
 
 	ASSERT_EQ(0, pthread_kill(th, SIGUSR1));
-	ASSERT_EQ(1, wait_flag(&w.done, now_s() + 2.5))
+	ASSERT_EQ(1, wait_flag(&w.done, now_s() + BACK_S))
 		TH_LOG("the signal did not end TIOCMIWAIT");
 	pthread_join(th, NULL);
 	EXPECT_EQ(-1, w.rc);
