@@ -6,7 +6,9 @@
  * line (ttyS1), tcdrain() with output stopped returns 0 once the hangup
  * flushed the output, and TIOCMIWAIT fails with EIO there and on a USB
  * modem (cdc-acm; it slept on until a modem line changed before this
- * series). On a serial line without carrier (ttyS3), an open waiting for
+ * series), and with EL2NSYNC on a channel of the n_gsm multiplexer (once
+ * the other end acknowledged the channel's close before this series, now
+ * at once). On a serial line without carrier (ttyS3), an open waiting for
  * carrier is woken by the hangup and opens again. On a virtual terminal
  * (tty2), VT_WAITACTIVE, VT_WAITEVENT and a paste of the selection into
  * a full input fail with EIO (before this series the first two slept on,
@@ -17,6 +19,8 @@
  * has data.
  */
 #define _GNU_SOURCE
+#include <linux/gsmmux.h>
+#include <linux/tty.h>
 #include <linux/tiocl.h>
 #include <linux/vt.h>
 #include "tty_common.h"
@@ -301,6 +305,92 @@ TEST_F_TIMEOUT(carrier, open_starts_over_at_hangup, 30)
 	EXPECT_TRUE(t.c_cflag & CLOCAL);
 	EXPECT_EQ(1, write(b.rc, "o", 1));
 	EXPECT_EQ(0, close(b.rc));
+}
+
+/*
+ * A channel of the GSM 07.10 multiplexer (n_gsm), run over a pty: the
+ * slave's line discipline is the initiator, the master's the responder, so
+ * the kernel answers itself. TIOCMIWAIT on the channel's tty (/dev/gsmttyN)
+ * waits for a modem line the responder never changes. A hangup of the
+ * channel closes it, and the wait fails with EL2NSYNC: before this series
+ * once the responder had acknowledged the close, now when the hangup
+ * begins (it slept on until the revoke interrupted it 3 s later).
+ */
+FIXTURE(gsm) {
+	int m, s, fd, fd2;
+};
+
+static int gsm_configure(int fd, int initiator)
+{
+	struct gsm_config c;
+
+	if (ioctl(fd, GSMIOC_GETCONF, &c))
+		return -1;
+	c.initiator = initiator;
+	return ioctl(fd, GSMIOC_SETCONF, &c);
+}
+
+FIXTURE_SETUP(gsm)
+{
+	char name[64], path[64];
+	struct termios t;
+	unsigned int first;
+	int ldisc = N_GSM0710, queued = -1, i;
+
+	self->fd = -1;
+	self->fd2 = -1;
+	ASSERT_EQ(0, open_pty(&self->m, &self->s, name, sizeof(name)));
+	ASSERT_EQ(0, tcgetattr(self->s, &t));
+	cfmakeraw(&t);
+	ASSERT_EQ(0, tcsetattr(self->s, TCSANOW, &t));
+	if (ioctl(self->m, TIOCSETD, &ldisc) && errno == EINVAL)
+		SKIP(return, "no n_gsm line discipline");
+	ASSERT_EQ(0, ioctl(self->s, TIOCSETD, &ldisc));
+	ASSERT_EQ(0, gsm_configure(self->m, 0)) TH_LOG("responder: %s", strerror(errno));
+	ASSERT_EQ(0, gsm_configure(self->s, 1)) TH_LOG("initiator: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(self->s, GSMIOC_GETFIRST, &first));
+	snprintf(path, sizeof(path), "/dev/gsmtty%u", first);
+	/* EL2NSYNC until the mux's control channel is open. */
+	for (i = 0; i < 500; i++) {
+		self->fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK);
+		if (self->fd >= 0 || errno != EL2NSYNC)
+			break;
+		usleep(10000);
+	}
+	ASSERT_LE(0, self->fd) TH_LOG("%s: %s", path, strerror(errno));
+	self->fd2 = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK);
+	ASSERT_LE(0, self->fd2);
+	ASSERT_EQ(0, fcntl(self->fd, F_SETFL, 0));
+	/* The channel is open once a byte written to it has gone out. */
+	ASSERT_EQ(1, write(self->fd, "g", 1));
+	for (i = 0; i < 500; i++) {
+		ASSERT_EQ(0, ioctl(self->fd, TIOCOUTQ, &queued));
+		if (!queued)
+			break;
+		usleep(10000);
+	}
+	ASSERT_EQ(0, queued) TH_LOG("%s did not open", path);
+}
+
+FIXTURE_TEARDOWN(gsm)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	if (self->fd2 >= 0)
+		close(self->fd2);
+	close(self->s);
+	close(self->m);
+}
+
+TEST_F_TIMEOUT(gsm, tiocmiwait_returns_at_hangup, 30)
+{
+	/* Static: the thread may outlive a failed test's stack frame. */
+	static struct blocked b = { .op = OP_TIOCMIWAIT };
+
+	b.fd = self->fd;
+	hang_up_blocked(_metadata, &b, self->fd2);
+	EXPECT_EQ(-1, b.rc);
+	EXPECT_EQ(EL2NSYNC, b.err);
 }
 
 /*
