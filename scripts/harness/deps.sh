@@ -7,7 +7,7 @@ set -eu
 
 PKGS="build-essential gcc make flex bison bc libelf-dev libssl-dev dwarves
 ccache quilt perl python3 cpio kmod rsync xz-utils
-qemu-system-x86 expect alsa-utils libasound2-dev socat sparse
+qemu-system-x86 expect alsa-utils libasound2-dev socat sparse gcc-m68k-linux-gnu
 util-linux login passwd
 dpkg-dev debhelper
 $*"
