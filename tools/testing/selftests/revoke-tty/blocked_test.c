@@ -6,10 +6,9 @@
  * line (ttyS1), tcdrain() with output stopped returns 0 once the hangup
  * flushed the output, and TIOCMIWAIT fails with EIO there and on a USB
  * modem (cdc-acm; it slept on until a modem line changed before this
- * series), and with EL2NSYNC on a channel of the n_gsm multiplexer (once
- * the other end acknowledged the channel's close before this series, now
- * at once). On a serial line without carrier (ttyS3), an open waiting for
- * carrier is woken by the hangup and opens again. On a virtual terminal
+ * series), and with EL2NSYNC on a channel of the n_gsm multiplexer. On a
+ * serial line without carrier (ttyS3), an open waiting for carrier is
+ * woken by the hangup and opens again. On a virtual terminal
  * (tty2), VT_WAITACTIVE, VT_WAITEVENT and a paste of the selection into
  * a full input fail with EIO (before this series the first two slept on,
  * and the paste kept the hangup itself waiting), while a VT_WAITACTIVE
@@ -312,9 +311,9 @@ TEST_F_TIMEOUT(carrier, open_starts_over_at_hangup, 30)
  * slave's line discipline is the initiator, the master's the responder, so
  * the kernel answers itself. TIOCMIWAIT on the channel's tty (/dev/gsmttyN)
  * waits for a modem line the responder never changes. A hangup of the
- * channel closes it, and the wait fails with EL2NSYNC: before this series
- * once the responder had acknowledged the close, now when the hangup
- * begins (it slept on until the revoke interrupted it 3 s later).
+ * channel closes it, and the wait fails with EL2NSYNC, as before this
+ * series (without the channel's ->kick() it slept on until the revoke
+ * interrupted it 3 s later).
  */
 FIXTURE(gsm) {
 	int m, s, fd, fd2;
