@@ -3,13 +3,14 @@
 # adds, built with the check kernel's config and configs/lint.config (the
 # touched files no kernel we boot builds) in the base and in the patched
 # tree; an object only another architecture builds (CROSS below) with
-# that architecture's cross compiler and defconfig.  A warning of the patched tree that the base does not have (same
-# file and message; line numbers aside) fails.  Sparse's context imbalance
-# warnings count per function, whatever reason they give: it does not
-# follow guard() and scoped_guard(), and a function that locks through
-# them changes the reason when its code changes.  Prints "ok NAME" or
-# "not ok NAME" like checkpatch.sh; the new warnings and both build logs
-# are in build/warnings.log and build/obj-{base,src}-lint/lint.log.
+# that architecture's cross compiler and defconfig.  A warning of the
+# patched tree that the base does not have (same file and message; line
+# numbers aside) fails.  Sparse's context imbalance warnings count per
+# function, whatever reason they give: it does not follow guard() and
+# scoped_guard(), and a function that locks through them changes the
+# reason when its code changes.  Prints "ok NAME" or "not ok NAME" like
+# checkpatch.sh; the new warnings are in build/warnings.log, the build
+# logs in build/obj-{base,src}-lint*/lint.log.
 set -u
 . "$(dirname "$0")/lib.sh"
 
